@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// `jurig [options] <script> [args...]`: runs the script under node with jurig's loader, forwards its
+// arguments, stdio and signals, and exits with its exit code.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultOptions, ENV_KEY, type JurigOptions } from '../loader/options.js';
+
+const HELP = `Usage: jurig [options] [script.ts|script.js] [args...]
+
+Runs the script with live code patching: edit a function, a method or a closure, save, and the running
+program uses the new code at its next call. Without a script, starts a live REPL.
+
+Options:
+  -v, --verbose          log every watched file and every update (Watch/Update/Add/Delete/Run)
+  -w, --watch <dir|glob> instrument and watch these files (repeatable; default: the current directory)
+  -d, --debounce <ms>    how long a save that deletes code is held for the rest of the write (default 50)
+      --poll <ms>        poll the files every <ms> instead of using native file events
+  -m <module>[:<fn>]     import a module (and call its export <fn>) instead of running a script
+  -i, --interactive      enter a live REPL after the script (or at once if it keeps running)
+      --loop <name>      run function <name> and run it again on every save that changes its code
+      --xloop <name>     like --loop, but only loop while the function throws
+      --no-cache         do not use the on-disk transform cache
+      --version          print the version
+  -h, --help             print this help
+`;
+
+const OPTIONS = {
+  verbose: { type: 'boolean', short: 'v' },
+  watch: { type: 'string', short: 'w', multiple: true },
+  debounce: { type: 'string', short: 'd' },
+  poll: { type: 'string' },
+  m: { type: 'string', short: 'm' },
+  interactive: { type: 'boolean', short: 'i' },
+  loop: { type: 'string', multiple: true },
+  xloop: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const WITH_VALUE = new Set(['-w', '--watch', '-d', '--debounce', '--poll', '-m', '--loop', '--xloop']);
+
+/** jurig's own options come before the script; everything from the script on belongs to the script. */
+export function splitArgs(argv: string[]): { own: string[]; script: string | null; rest: string[] } {
+  const own: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return { own, script: argv[i + 1] ?? null, rest: argv.slice(i + 2) };
+    if (!a.startsWith('-') || a === '-') return { own, script: a, rest: argv.slice(i + 1) };
+    own.push(a);
+    if (WITH_VALUE.has(a) && i + 1 < argv.length) own.push(argv[++i]);
+  }
+  return { own, script: null, rest: [] };
+}
+
+function fail(message: string): never {
+  process.stderr.write(`jurig: ${message}\nTry 'jurig --help'.\n`);
+  process.exit(2);
+}
+
+function main(): void {
+  const { own, script, rest } = splitArgs(process.argv.slice(2));
+  let values;
+  try {
+    ({ values } = parseArgs({ args: own, options: OPTIONS, allowPositionals: false, strict: true }));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (values.help) { process.stdout.write(HELP); return; }
+  if (values.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    process.stdout.write(`jurig ${pkg.version}\n`);
+    return;
+  }
+  const num = (v: string | undefined, name: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) fail(`${name} takes a number of milliseconds, not '${v}'`);
+    return n;
+  };
+  const options: JurigOptions = defaultOptions();
+  if (values.watch?.length) options.roots = values.watch.map((w) => resolve(w));
+  options.verbose = values.verbose ?? false;
+  options.debounce = num(values.debounce, '--debounce') ?? options.debounce;
+  options.poll = num(values.poll, '--poll') ?? null;
+  if (values['no-cache']) options.cacheDir = null;
+  options.interactive = values.interactive ?? false;
+  options.loop = values.loop ?? [];
+  options.xloop = values.xloop ?? [];
+  if (values.m) options.module = values.m;
+
+  const register = new URL('../loader/register.js', import.meta.url).href;
+  let args: string[];
+  if (script !== null) args = ['--import', register, script, ...rest];
+  else args = ['--import', register, new URL('./session.js', import.meta.url).pathname, ...rest];
+  if (script === null && !values.m) options.interactive = true;
+
+  const child = spawn(process.execPath, [...process.execArgv, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, [ENV_KEY]: JSON.stringify(options) },
+  });
+  // Ctrl-C reaches the child through the terminal; other signals are passed on
+  process.on('SIGINT', () => {});
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    } else process.exit(code ?? 0);
+  });
+  child.on('error', (e) => fail(`could not start node: ${e.message}`));
+}
+
+main();

@@ -1,0 +1,17 @@
+// Hooks for module.register (Node 20, off-thread). Options arrive through `initialize`.
+import { Loader } from './load.js';
+import type { JurigOptions } from './options.js';
+
+let loader: Loader | null = null;
+
+export async function initialize(options: JurigOptions): Promise<void> {
+  loader = new Loader(options);
+}
+
+type NextLoad = (url: string, context: object) => Promise<object>;
+
+export async function load(url: string, context: object, nextLoad: NextLoad): Promise<object> {
+  const source = loader?.load(url) ?? null;
+  if (source === null) return nextLoad(url, context);
+  return { format: 'module', source, shortCircuit: true };
+}

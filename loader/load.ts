@@ -1,0 +1,61 @@
+// The one decision the loader makes: is this URL a module jurig instruments? If so, its instrumented
+// source (from the cache or freshly transformed). Used by both hook styles.
+import { readFileSync } from 'node:fs';
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TransformCache } from './cache.js';
+import type { JurigOptions } from './options.js';
+import { hashSource, TRANSFORM_VERSION, transformModule } from './transform/index.js';
+import { CompileError, tsOptionsFor } from './transform/to-js.js';
+
+const INSTRUMENTED = /\.(ts|mts|js|mjs)$/;
+
+export function instrumentedPath(url: string, o: JurigOptions): string | null {
+  if (!url.startsWith('file:')) return null;
+  const q = url.search(/[?#]/);
+  const clean = q === -1 ? url : url.slice(0, q);
+  if (!INSTRUMENTED.test(clean) || clean.endsWith('.d.ts')) return null;
+  const file = fileURLToPath(clean);
+  if (!o.includeNodeModules && file.includes(`${sep}node_modules${sep}`)) {
+    // node_modules only when a root itself is inside node_modules
+    if (!o.roots.some((r) => r.includes(`${sep}node_modules${sep}`) && file.startsWith(r))) return null;
+  }
+  if (!o.roots.some((r) => file === r || file.startsWith(r.endsWith(sep) ? r : r + sep))) return null;
+  return file;
+}
+
+export class Loader {
+  private cache: TransformCache;
+  constructor(readonly options: JurigOptions) {
+    this.cache = new TransformCache(options.cacheDir);
+  }
+
+  /** Instrumented source for url, or null to let the next loader (tsx, node) handle it. */
+  load(url: string): string | null {
+    const file = instrumentedPath(url, this.options);
+    if (!file) return null;
+    const source = readFileSync(file, 'utf8');
+    const key = this.cache.key([TRANSFORM_VERSION, url, JSON.stringify(tsOptionsFor(file)), hashSource(source)]);
+    const cached = this.cache.get(key);
+    if (cached !== null) return cached === '' ? null : cached;
+    let code: string | null;
+    try {
+      code = transformModule(source, file, url);
+    } catch (e) {
+      throw startupError(e, file);
+    }
+    this.cache.set(key, code ?? ''); // '' records "CommonJS: not instrumented"
+    return code;
+  }
+}
+
+// A file that does not compile at start fails like it would under node/tsx, with a code frame.
+function startupError(e: unknown, file: string): Error {
+  if (e instanceof CompileError) {
+    const err = new SyntaxError(`${file}:${e.line}:${e.column}: ${e.message}\n${e.frame}`);
+    return err;
+  }
+  const loc = (e as { loc?: { line: number; column: number } }).loc;
+  if (loc) return new SyntaxError(`${file}:${loc.line}:${loc.column + 1}: ${(e as Error).message}`);
+  return e as Error;
+}

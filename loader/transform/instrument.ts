@@ -1,0 +1,304 @@
+// Instrumentation: every definition gets a guard that hands the call to its cell's current code once the
+// cell is patched, and keeps the original body inline (free while unpatched; see DESIGN.md §2).
+//
+// Calling conventions between a guard and the code in its cell (`cell.p`):
+//   plain   non-arrow, captures nothing:  cell.p.apply(this, arguments)            (generators: yield*)
+//   factory non-arrow that captures:      cell.p(ACC).apply(this, arguments)
+//   arrow                                 cell.p(ACC, this, ...args)
+//   derived constructor                   cell.p[(ACC)](superArrow, new.target, arguments)
+// ACC is a switch accessor over the captured variables: ACC(2i) reads the i-th, ACC(2i+1, v) writes it.
+// Patched code reads captured variables through it, so it runs inside every existing closure's own scope.
+//
+// Every text the loader inserts ends in a marker, so Function.prototype.toString can show the code as
+// written (runtime/to-string.ts).
+import type { Def, ModuleInfo, N, Ref } from './analyze.js';
+import { Edits } from './edits.js';
+
+export const GUARD_END = '/*@jurig*/';
+export const EXPR_END = '/*@jurig:end*/';
+
+export type Conv = 'plain' | 'factory' | 'arrow';
+export interface Layout {
+  conv: Conv;
+  captured: string[];
+  args: string; // arrow: the argument list the guard passes
+  params: string; // arrow: the parameter list the cell's code must declare to receive `args`
+  simple: boolean; // arrow: args are the raw arguments
+}
+
+export function layoutOf(d: Def, js: string): Layout {
+  let args = '', params = '';
+  if (d.kind === 'arrow') {
+    if (d.simpleParams) {
+      args = d.fn.params.map((p: N) => (p.type === 'RestElement' ? '...' + p.argument.name : p.name)).join(',');
+      params = js.slice(d.fn.params[0]?.start ?? 0, d.fn.params.at(-1)?.end ?? 0);
+    } else {
+      args = params = d.boundNames.join(',');
+    }
+  }
+  return { conv: d.kind === 'arrow' ? 'arrow' : d.captured.length ? 'factory' : 'plain', captured: d.captured, args, params, simple: d.simpleParams };
+}
+
+export interface NameCtx {
+  /** Code that reads / writes a captured name from inside the compiled range; null = leave the name as is. */
+  read(name: string): string | null;
+  write(name: string, value: string): string | null;
+}
+const PLAIN: NameCtx = { read: () => null, write: () => null };
+
+export function accessor(captured: string[], names: NameCtx = PLAIN): string {
+  if (captured.length === 0) return 'void 0';
+  let cases = '';
+  captured.forEach((n, i) => {
+    cases += `case ${2 * i}:return ${names.read(n) ?? n};case ${2 * i + 1}:return ${names.write(n, '__jurig$v') ?? `${n}=__jurig$v`};`;
+  });
+  return `(__jurig$n,__jurig$v)=>{switch(__jurig$n){${cases}}}`;
+}
+
+/** Insert the guard of `d` (whose cell is named `cell`) into its body. */
+export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, names: NameCtx, depth: number): void {
+  const fn = d.fn;
+  const acc = accessor(layout.captured, names);
+  const test = `${cell}.p!==void 0`;
+  if (layout.conv === 'arrow') {
+    const call = `${cell}.p(${acc},this${layout.args ? ',' + layout.args : ''})`;
+    if (fn.body.type === 'BlockStatement') edits.open(fn.body.start + 1, `if(${test})return ${call};${GUARD_END}`, depth);
+    else {
+      edits.open(fn.body.start, `(${test}?${call}:(${GUARD_END}`, depth);
+      edits.close(fn.body.end, `${EXPR_END}))`, depth);
+    }
+    return;
+  }
+  const target = layout.conv === 'factory' ? `${cell}.p(${acc})` : `${cell}.p`;
+  let call: string;
+  if (d.kind === 'constructor' && d.derived) call = `${target}((...__jurig$a)=>(super(...__jurig$a),this),new.target,arguments)`;
+  else call = `${target}.apply(this,arguments)`;
+  if (fn.generator) call = 'yield*' + call;
+  edits.open(fn.body.start + 1, `if(${test})return ${call};${GUARD_END}`, depth);
+}
+
+export const STATIC_BLOCK_RE = /static\{__jurig\$m\.k\("(?:[^"\\]|\\.)*",this(?:,\(__jurig\$code\)=>eval\(__jurig\$code\))?\)\}/g;
+
+export function classRegistration(path: string, withEval: boolean): string {
+  return `static{__jurig$m.k(${JSON.stringify(path)},this${withEval ? ',(__jurig$code)=>eval(__jurig$code)' : ''})}`;
+}
+
+/** The loader's instrumentation of a whole module. Returns the edits over info.js. */
+export function instrumentModule(info: ModuleInfo, hash: string): { edits: Edits; prelude: string; appendix: string } {
+  const edits = new Edits();
+  const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
+  for (const d of info.defs) insertGuard(edits, d, `__jc${d.index}`, layoutOf(d, info.js), PLAIN, depthOf(d));
+  for (const c of info.classes) edits.insert(c.bodyStart, classRegistration(c.path, c.hasPrivate));
+  // top-level `const` becomes `let` (same width) so that re-run statements can rebind it
+  for (const st of info.statements) {
+    const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
+    if (decl && decl.type === 'VariableDeclaration' && decl.kind === 'const') edits.replace(decl.start, decl.start + 5, 'let  ');
+  }
+  const cells = info.defs.map((d) => `__jc${d.index}={p:void 0}`);
+  cells.push(`__jurig$m=globalThis[Symbol.for("jurig")].m(import.meta,__jurig$eval,[${info.defs.map((d) => `__jc${d.index}`).join(',')}],${JSON.stringify(hash)})`);
+  const prelude = `const ${cells.join(',')};`;
+  const appendix = '\nfunction __jurig$eval(__jurig$code){return eval(__jurig$code)}';
+  return { edits, prelude, appendix };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Compiling patch code: a range of a new version of the module, with references rewritten so the code
+// runs outside its original scope.
+
+export interface CompileCtx {
+  info: ModuleInfo;
+  /** Is `name` a module-level binding of the running module (so eval can reach it)? */
+  hasModuleBinding(name: string): boolean;
+  /** Cell variable name and layout for a nested definition inside the compiled range. */
+  nested(d: Def): { cell: string; layout: Layout };
+}
+
+export class CannotApply extends Error {
+  constructor(message: string, readonly pos: number) { super(message); }
+}
+
+/** Refs inside [start, end) in position order. */
+function refsIn(refs: Ref[], start: number, end: number): Ref[] {
+  let lo = 0, hi = refs.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (refs[m].node.start < start) lo = m + 1; else hi = m; }
+  const out: Ref[] = [];
+  for (let i = lo; i < refs.length && refs[i].node.start < end; i++) out.push(refs[i]);
+  return out;
+}
+
+export interface RangeRewrite {
+  edits: Edits;
+}
+
+/**
+ * Rewrites for code compiled from `range` of the new module text.
+ * `captured`: the accessor layout names that the compiled code receives as `__jurig$s` (null: none).
+ * `thisOwner`: start of the function whose `this` the range's arrows see from outside (arrow patches).
+ */
+export function rewriteRange(
+  ctx: CompileCtx,
+  start: number,
+  end: number,
+  opts: { captured: string[] | null; skipDef?: Def; skipRefs?: Set<N>; thisOwnerOutside?: boolean; ctorOwner?: number },
+): Edits {
+  const { info } = ctx;
+  const edits = new Edits();
+  const outside = (b: { scope: { start: number; end: number } }) => b.scope.start < start || b.scope.end > end;
+  const capIndex = (name: string) => (opts.captured ? opts.captured.indexOf(name) : -1);
+  const names: NameCtx = {
+    read: (n) => { const i = capIndex(n); return i >= 0 ? `__jurig$s(${2 * i})` : null; },
+    write: (n, v) => { const i = capIndex(n); return i >= 0 ? `__jurig$s(${2 * i + 1},${v})` : null; },
+  };
+  const addedName = (n: string) => `__jurig$m.a[${JSON.stringify(n)}]`;
+
+  // assignments and updates to captured names are rewritten whole
+  const handled = new Set<N>();
+  const refOf = refIndex(info);
+  const walkWrites = (node: N) => {
+    if (!node || typeof node.type !== 'string') return;
+    if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
+      const ref = refOf.get(node.left);
+      if (ref?.binding && ref.binding.scope.kind !== 'module' && outside(ref.binding)) {
+        const i = capIndex(ref.name);
+        if (i < 0) throw new CannotApply(`uses \`${ref.name}\` from its enclosing function, which the running closures did not capture`, node.start);
+        handled.add(node.left);
+        const op = node.operator;
+        if (op === '=') edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},`);
+        else if (op === '&&=' || op === '||=' || op === '??=') edits.replace(node.left.start, node.right.start, `(__jurig$s(${2 * i})${op.slice(0, -1)}__jurig$s(${2 * i + 1},`);
+        else edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},__jurig$s(${2 * i})${op.slice(0, -1)}(`);
+        edits.close(node.end, op === '=' ? ')' : '))', 0);
+      }
+    } else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier') {
+      const ref = refOf.get(node.argument);
+      if (ref?.binding && ref.binding.scope.kind !== 'module' && outside(ref.binding)) {
+        const i = capIndex(ref.name);
+        if (i < 0) throw new CannotApply(`uses \`${ref.name}\` from its enclosing function, which the running closures did not capture`, node.start);
+        handled.add(node.argument);
+        const op = node.operator;
+        const t = '__jurig$t';
+        edits.replace(node.start, node.end, node.prefix
+          ? `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}))`
+          : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`);
+      }
+    }
+  };
+  const visitAll = (node: N) => {
+    walkWrites(node);
+    for (const key in node) {
+      const v = node[key];
+      if (key === 'type' || !v || typeof v !== 'object') continue;
+      if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') visitAll(c); }
+      else if (typeof v.type === 'string') visitAll(v);
+    }
+  };
+  const root = findNodeCovering(info.ast, start, end);
+  for (const n of root) visitAll(n);
+
+  for (const r of refsIn(info.refs, start, end)) {
+    if (handled.has(r.node) || opts.skipRefs?.has(r.node)) continue;
+    const b = r.binding;
+    let text: string | null = null;
+    if (!b) continue; // global
+    if (b.scope.kind === 'module') {
+      if (!ctx.hasModuleBinding(r.name)) text = addedName(r.name);
+    } else if (outside(b)) {
+      const i = capIndex(r.name);
+      if (i < 0) throw new CannotApply(`uses \`${r.name}\` from its enclosing function, which the running closures did not capture`, r.node.start);
+      if (r.write) throw new CannotApply(`destructures into \`${r.name}\` of its enclosing function`, r.node.start);
+      text = `__jurig$s(${2 * i})`;
+    }
+    if (text === null) continue;
+    if (isShorthand(info, r.node)) text = `${r.name}:${text}`;
+    edits.replace(r.node.start, r.node.end, text);
+  }
+
+  for (const t of info.thisRefs) {
+    if (t.node.start < start || t.node.start >= end) continue;
+    const fromOutside = t.owner < start || t.owner >= end;
+    if (opts.ctorOwner !== undefined && t.owner === opts.ctorOwner) {
+      if (t.kind === 'this') edits.replace(t.node.start, t.node.end, '__jurig$this');
+      else if (t.kind === 'new.target') edits.replace(t.node.start, t.node.end, '__jurig$nt');
+      else if (t.kind === 'super') {
+        const call = superCallAt(info, t.node);
+        if (!call) throw new CannotApply('a derived constructor that uses `super.` cannot be patched live', t.node.start);
+        edits.replace(t.node.start, t.node.end, '__jurig$this=__jurig$super');
+      }
+      continue;
+    }
+    if (!fromOutside || !opts.thisOwnerOutside) continue;
+    if (t.kind === 'this') edits.replace(t.node.start, t.node.end, '__jurig$this');
+    else throw new CannotApply(`an arrow function that uses \`${t.kind}\` of its enclosing function cannot be patched live`, t.node.start);
+  }
+  for (const r of info.refs) {
+    // `arguments` seen by an arrow belongs to the enclosing function
+    if (r.name !== 'arguments' || r.binding || !opts.thisOwnerOutside) continue;
+    if (r.node.start < start || r.node.start >= end) continue;
+    if (!insideNonArrow(info, r.node.start, start, end)) throw new CannotApply('an arrow function that uses `arguments` of its enclosing function cannot be patched live', r.node.start);
+  }
+  for (const m of info.metaRefs) if (m.start >= start && m.end <= end) edits.replace(m.start, m.end, '__jurig$m.meta');
+
+  // nested definitions get guards bound to their cells
+  const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
+  for (const d of info.defs) {
+    if (d === opts.skipDef || d.fn.start < start || d.fn.end > end) continue;
+    const { cell, layout } = ctx.nested(d);
+    insertGuard(edits, d, cell, layout, names, depthOf(d));
+  }
+  for (const c of info.classes) if (c.node.start >= start && c.node.end <= end) edits.insert(c.bodyStart, classRegistration(c.path, c.hasPrivate));
+  return edits;
+}
+
+const refIndexCache = new WeakMap<ModuleInfo, Map<N, Ref>>();
+function refIndex(info: ModuleInfo): Map<N, Ref> {
+  let m = refIndexCache.get(info);
+  if (!m) { m = new Map(info.refs.map((r) => [r.node, r])); refIndexCache.set(info, m); }
+  return m;
+}
+
+function insideNonArrow(info: ModuleInfo, pos: number, start: number, end: number): boolean {
+  return info.defs.some((d) => d.kind !== 'arrow' && d.fn.start >= start && d.fn.end <= end && d.fn.start <= pos && pos < d.fn.end);
+}
+
+function superCallAt(info: ModuleInfo, superNode: N): boolean {
+  let found = false;
+  const visit = (n: N) => {
+    if (found || !n || typeof n.type !== 'string') return;
+    if (n.type === 'CallExpression' && n.callee === superNode) { found = true; return; }
+    if (n.start > superNode.start || n.end < superNode.end) return;
+    for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
+  };
+  visit(info.ast);
+  return found;
+}
+
+const shorthandCache = new WeakMap<ModuleInfo, Set<N>>();
+function isShorthand(info: ModuleInfo, id: N): boolean {
+  let set = shorthandCache.get(info);
+  if (!set) {
+    set = new Set();
+    const s = set;
+    const visit = (n: N) => {
+      if (!n || typeof n.type !== 'string') return;
+      if (n.type === 'Property' && n.shorthand) {
+        s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value);
+      }
+      for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
+    };
+    visit(info.ast);
+    shorthandCache.set(info, set);
+  }
+  return set.has(id);
+}
+
+/** The outermost nodes lying within [start, end). */
+function findNodeCovering(ast: N, start: number, end: number): N[] {
+  const out: N[] = [];
+  const visit = (n: N) => {
+    if (!n || typeof n.type !== 'string') return;
+    if (n.start >= start && n.end <= end) { out.push(n); return; }
+    if (n.end <= start || n.start >= end) return;
+    for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
+  };
+  visit(ast);
+  return out;
+}

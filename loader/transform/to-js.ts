@@ -1,0 +1,115 @@
+// Step one of the transform: the user's file as JavaScript plus a map back to it. TypeScript goes through
+// SWC (types stripped; enums, namespaces, parameter properties and decorators lowered). JavaScript is
+// kept byte for byte, so `toString()` and columns are exactly the user's.
+import swc from '@swc/core';
+import { getTsconfig } from 'get-tsconfig';
+import { dirname } from 'node:path';
+import { type BaseMap, decodeMappings, identityMap } from './edits.js';
+
+export interface TsOptions {
+  experimentalDecorators: boolean;
+  emitDecoratorMetadata: boolean;
+  useDefineForClassFields: boolean;
+  jsx: boolean;
+}
+
+const tsconfigCache = new Map<string, TsOptions>();
+
+/** Compiler options that change what the emitted JavaScript does, read from the nearest tsconfig.json. */
+export function tsOptionsFor(file: string): TsOptions {
+  const dir = dirname(file);
+  let o = tsconfigCache.get(dir);
+  if (o) return o;
+  const found = getTsconfig(dir);
+  const co = (found?.config.compilerOptions ?? {}) as Record<string, unknown>;
+  const target = String(co.target ?? 'es2022').toLowerCase();
+  const modernTarget = target === 'esnext' || /^es20(2[2-9]|[3-9]\d)$/.test(target);
+  o = {
+    experimentalDecorators: co.experimentalDecorators === true,
+    emitDecoratorMetadata: co.emitDecoratorMetadata === true,
+    useDefineForClassFields: typeof co.useDefineForClassFields === 'boolean' ? co.useDefineForClassFields : modernTarget,
+    jsx: false,
+  };
+  tsconfigCache.set(dir, o);
+  return o;
+}
+
+export function isTypeScript(file: string): boolean {
+  return /\.(m|c)?tsx?$/.test(file);
+}
+
+export interface JsOutput { js: string; base: BaseMap }
+
+export class CompileError extends Error {
+  constructor(message: string, readonly line: number, readonly column: number, readonly frame: string) {
+    super(message);
+  }
+}
+
+export function toJs(source: string, file: string): JsOutput {
+  if (!isTypeScript(file)) return { js: source, base: identityMap(source) };
+  const ts = tsOptionsFor(file);
+  let out: swc.Output;
+  try {
+    out = swc.transformSync(source, {
+      filename: file,
+      swcrc: false,
+      configFile: false,
+      sourceMaps: true,
+      isModule: true,
+      jsc: {
+        parser: { syntax: 'typescript', tsx: file.endsWith('x'), decorators: true },
+        target: 'esnext',
+        keepClassNames: true,
+        preserveAllComments: true,
+        experimental: { keepImportAttributes: true, emitAssertForImportAttributes: false },
+        transform: {
+          legacyDecorator: ts.experimentalDecorators,
+          decoratorMetadata: ts.emitDecoratorMetadata,
+          decoratorVersion: ts.experimentalDecorators ? '2021-12' : '2022-03',
+          useDefineForClassFields: ts.useDefineForClassFields,
+        },
+      },
+    });
+  } catch (e) {
+    throw swcError(e, source);
+  }
+  const map = JSON.parse(out.map!);
+  return { js: out.code, base: decodeMappings(map.mappings) };
+}
+
+// SWC reports "x message\n ,-[file:line:col]\n ... frame"; pull out the position of the first label.
+function swcError(e: unknown, source: string): CompileError {
+  const text = String((e as Error)?.message ?? e).replace(/\x1b\[[0-9;]*m/g, '');
+  const lines = text.split('\n');
+  const msg = (lines.find((l) => /^\s*(x|×)\s/.test(l)) ?? lines[0]).replace(/^\s*(x|×)\s+/, '').trim();
+  let line = 1, column = 1;
+  const head = /\[[^\]]*?:(\d+):(\d+)\]/.exec(text);
+  if (head) { line = +head[1]; column = +head[2]; }
+  // the caret line follows the numbered line the label is on
+  const numbered = /^\s*(\d+)\s+\|/;
+  for (let i = 0; i < lines.length; i++) {
+    const m = numbered.exec(lines[i]);
+    const caret = lines[i + 1] && /^\s*:\s*(\s*)\^/.exec(lines[i + 1]);
+    if (m && caret) {
+      line = +m[1];
+      const bar = lines[i].indexOf('|');
+      const caretAt = lines[i + 1].indexOf('^');
+      column = Math.max(1, caretAt - bar - 1);
+      break;
+    }
+  }
+  return new CompileError(msg, line, column, codeFrame(source, line, column));
+}
+
+export function codeFrame(source: string, line: number, column: number): string {
+  const lines = source.split(/\r?\n/);
+  const from = Math.max(1, line - 2), to = Math.min(lines.length, line + 2);
+  const width = String(to).length;
+  const out: string[] = [];
+  for (let l = from; l <= to; l++) {
+    out.push(`${l === line ? '>' : ' '} ${String(l).padStart(width)} | ${lines[l - 1]}`);
+    if (l === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+  }
+  return out.join('\n');
+}

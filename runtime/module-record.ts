@@ -1,0 +1,62 @@
+// What the runtime keeps per instrumented module. Instrumented code talks to it through three short names:
+// `__jurig$m.meta` (the module's import.meta), `__jurig$m.a` (module-level names added after start) and
+// `__jurig$m.k(path, class, evalHook?)` (a class registering itself from a static block).
+import { fileURLToPath } from 'node:url';
+import type { Analysed } from '../loader/transform/index.js';
+import type { DefKind } from '../loader/transform/analyze.js';
+import type { Layout } from '../loader/transform/instrument.js';
+
+export interface Cell { p: Function | undefined }
+export type EvalHook = (code: string) => unknown;
+
+export interface CellEntry {
+  cell: Cell;
+  layout: Layout;
+  kind: DefKind;
+}
+
+export interface ClassEntry { ref: WeakRef<Function>; hook: EvalHook | null }
+
+/** The version of a module that is running now. */
+export interface RunningState {
+  source: string;
+  an: Analysed;
+  cells: Map<string, CellEntry>; // definition path → its cell
+  failed: Set<string>; // statement texts whose last run threw: run again at the next save holding them
+  exports: Set<string>;
+}
+
+export class ModuleRecord {
+  readonly file: string;
+  readonly a: Record<string, unknown> = Object.create(null);
+  readonly classes = new Map<string, ClassEntry[]>();
+  /** Module-level names of the version that was loaded (eval can assign these, and only these). */
+  bindings: Set<string> | null = null;
+  state: RunningState | null = null;
+  version = 0;
+  loadedSource: string | null;
+
+  constructor(
+    readonly url: string,
+    readonly meta: ImportMeta,
+    readonly evalHook: EvalHook,
+    readonly initialCells: Cell[],
+    readonly hash: string,
+    loadedSource: string | null,
+  ) {
+    this.file = fileURLToPath(url);
+    this.loadedSource = loadedSource;
+  }
+
+  /** Called from the static block of every instrumented class as it is created. */
+  k(path: string, cls: Function, hook?: EvalHook): void {
+    let list = this.classes.get(path);
+    if (!list) this.classes.set(path, (list = []));
+    if (list.length > 8) list.splice(0, list.length, ...list.filter((e) => e.ref.deref() !== undefined));
+    list.push({ ref: new WeakRef(cls), hook: hook ?? null });
+  }
+
+  liveClasses(path: string): ClassEntry[] {
+    return (this.classes.get(path) ?? []).filter((e) => e.ref.deref() !== undefined);
+  }
+}

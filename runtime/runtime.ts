@@ -1,0 +1,168 @@
+// The runtime: instrumented modules register here as they start; saved files become patches.
+import { readFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { JurigOptions } from '../loader/options.js';
+import { emit, installLogger } from './events.js';
+import { lineShift } from './line-map.js';
+import { type Cell, type EvalHook, ModuleRecord } from './module-record.js';
+import { setLineShift } from './stack-shift.js';
+import { installToString } from './to-string.js';
+
+const records = new Map<string, ModuleRecord>(); // by URL
+const byFile = new Map<string, ModuleRecord>();
+let options: JurigOptions;
+let watcher: { add(file: string): void } | null = null;
+const pendingWatch: string[] = [];
+
+export interface RuntimeGlobal {
+  m(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string): ModuleRecord;
+  records: Map<string, ModuleRecord>;
+  byFile: Map<string, ModuleRecord>;
+  processFile(file: string): Promise<void>;
+}
+
+export function runtime(): RuntimeGlobal | undefined {
+  return (globalThis as Record<symbol, RuntimeGlobal | undefined>)[Symbol.for('jurig')];
+}
+
+export function startRuntime(o: JurigOptions): RuntimeGlobal {
+  const existing = runtime();
+  if (existing) return existing;
+  options = o;
+  installLogger(o.verbose);
+  installToString();
+  const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f) };
+  (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
+  void startWatcher();
+  return g;
+}
+
+function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string): ModuleRecord {
+  let source: string | null = null;
+  const file = fileURLToPath(meta.url.replace(/[?#].*$/, ''));
+  try { source = readFileSync(file, 'utf8'); } catch { /* deleted meanwhile: first save re-reads */ }
+  const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
+  records.set(meta.url, rec);
+  byFile.set(rec.file, rec);
+  if (watcher) watcher.add(rec.file); else pendingWatch.push(rec.file);
+  emit({ type: 'watch', file: rec.file });
+  return rec;
+}
+
+// chokidar's fs watchers must not keep a program alive that would otherwise exit.
+function unrefWatchers(): void {
+  const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+  for (const name of ['watch', 'watchFile'] as const) {
+    const original = fs[name] as (...args: unknown[]) => { unref?: () => void };
+    (fs as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      const w = original.apply(this, args);
+      if (new Error().stack?.includes(`${'/'}chokidar${'/'}`)) w?.unref?.();
+      return w;
+    };
+  }
+  syncBuiltinESMExports();
+}
+
+async function startWatcher(): Promise<void> {
+  unrefWatchers();
+  const { FileWatcher } = await import('./watcher.js');
+  const w = new FileWatcher((file) => saves.event(file), options.poll);
+  watcher = w;
+  for (const f of pendingWatch.splice(0)) w.add(f);
+  // warm up the patch path (SWC, the analysis) while the program starts, not at the first save
+  setTimeout(() => { void import('./patch.js').catch(() => {}); }, 200).unref();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Saves: one file at a time, last write wins; anything that deletes code waits out the debounce window,
+// because an editor that truncates before writing looks like "everything was deleted" for a moment.
+
+interface FileState { busy: boolean; again: boolean; lastEvent: number; reported: string | null }
+
+const saves = new (class {
+  private states = new Map<string, FileState>();
+
+  event(file: string): void {
+    const st = this.state(file);
+    st.lastEvent = performance.now();
+    if (st.busy) { st.again = true; return; }
+    void this.process(file);
+  }
+
+  private state(file: string): FileState {
+    let st = this.states.get(file);
+    if (!st) this.states.set(file, (st = { busy: false, again: false, lastEvent: 0, reported: null }));
+    return st;
+  }
+
+  async process(file: string): Promise<void> {
+    const rec = byFile.get(file);
+    if (!rec) return;
+    const st = this.state(file);
+    if (st.busy) { st.again = true; return; }
+    st.busy = true;
+    try {
+      const { planSave, applyPlan, SaveRejected, ensureState } = await import('./patch.js');
+      for (;;) {
+        st.again = false;
+        let text: string;
+        try { text = readFileSync(file, 'utf8'); } catch { break; }
+        let running: string;
+        try { running = ensureState(rec).source; } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
+        if (text === running) break;
+        const settle = st.lastEvent + options.debounce - performance.now();
+        let plan;
+        try {
+          plan = planSave(rec, text);
+        } catch (e) {
+          if (settle > 0) { await sleep(settle); continue; } // maybe half-written: look again once it settles
+          this.report(rec, st, e, SaveRejected, text);
+          if (!st.again) break;
+          continue;
+        }
+        if (settle > 0 && (plan.events.some((e) => e.type === 'delete') || text.trim() === '')) { await sleep(settle); continue; }
+        if (st.again) continue; // a newer write arrived while planning
+        st.reported = null;
+        const before = rec.state!.source;
+        await applyPlan(rec, plan, resolveImport);
+        updateLineShifts(rec, before);
+        if (!st.again) break;
+      }
+    } catch (e) {
+      process.stderr.write(`jurig: internal error while patching ${file}: ${(e as Error)?.stack ?? e}\n`);
+    } finally {
+      st.busy = false;
+    }
+  }
+
+  private report(rec: ModuleRecord, st: FileState, e: unknown, Rejected: Function, text: string): void {
+    if (e instanceof Rejected) {
+      const r = e as Error & { line: number; column: number; frame: string };
+      const key = text + '\0' + r.message;
+      if (st.reported === key) return;
+      st.reported = key;
+      emit({ type: 'error', file: rec.file, line: r.line, column: r.column, message: r.message + ' (nothing was changed)', frame: r.frame });
+    } else throw e;
+  }
+})();
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
+
+async function resolveImport(rec: ModuleRecord, spec: string): Promise<(name: string) => unknown> {
+  const url = rec.meta.resolve(spec);
+  const ns = (await import(url)) as Record<string, unknown>;
+  const target = records.get(url);
+  return (name) => (name === '*' ? ns : target && !(name in ns) ? target.a[name] : ns[name]);
+}
+
+// Stack traces of code still running from the loaded version report the lines it has now.
+const loadedSources = new Map<ModuleRecord, string>();
+function updateLineShifts(rec: ModuleRecord, before: string): void {
+  if (!loadedSources.has(rec)) loadedSources.set(rec, before);
+  try {
+    setLineShift(rec.url, lineShift(loadedSources.get(rec)!, rec.state!.source));
+  } catch { /* stack shifting is best effort */ }
+}

@@ -1,0 +1,37 @@
+// Watching the files of instrumented modules. chokidar watches their folders (not the files themselves:
+// editors that save by writing a temp file and renaming it replace the file's inode), one level deep,
+// and events for files no module came from are dropped.
+import { watch, type FSWatcher } from 'chokidar';
+import { dirname } from 'node:path';
+
+export class FileWatcher {
+  private w: FSWatcher | null = null;
+  private dirs = new Set<string>();
+  private files = new Set<string>();
+  constructor(private readonly onChange: (file: string) => void, private readonly poll: number | null) {}
+
+  add(file: string): void {
+    this.files.add(file);
+    const dir = dirname(file);
+    if (this.dirs.has(dir)) return;
+    this.dirs.add(dir);
+    if (!this.w) {
+      this.w = watch(dir, {
+        ignoreInitial: true,
+        depth: 0,
+        usePolling: this.poll !== null,
+        interval: this.poll ?? 100,
+        ignored: (p: string, stats?: { isFile(): boolean }) => stats?.isFile() === true && !this.files.has(p),
+      });
+      const fire = (p: string) => { if (this.files.has(p)) this.onChange(p); };
+      this.w.on('change', fire);
+      this.w.on('add', fire);
+      this.w.on('error', (e) => process.stderr.write(`jurig: watcher error: ${(e as Error)?.message ?? e}\n`));
+    } else this.w.add(dir);
+  }
+
+  async close(): Promise<void> {
+    await this.w?.close();
+    this.w = null;
+  }
+}
