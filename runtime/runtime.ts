@@ -20,7 +20,10 @@ export interface RuntimeGlobal {
   records: Map<string, ModuleRecord>;
   byFile: Map<string, ModuleRecord>;
   processFile(file: string): Promise<void>;
+  applySource(file: string, text: string): Promise<ApplyResult>;
 }
+
+export type ApplyResult = { ok: true } | { ok: false; error: Error & { line?: number; column?: number; frame?: string } };
 
 export function runtime(): RuntimeGlobal | undefined {
   return (globalThis as Record<symbol, RuntimeGlobal | undefined>)[Symbol.for('jurig')];
@@ -32,7 +35,7 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   options = o;
   installLogger(o.verbose);
   installToString();
-  const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f) };
+  const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource };
   (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
   void startWatcher();
   return g;
@@ -146,6 +149,26 @@ const saves = new (class {
     } else throw e;
   }
 })();
+
+/**
+ * Apply `text` as the new version of a watched module without reading or writing its file (the
+ * Recoder and the API use this). Same plan/apply as a save: all or nothing.
+ */
+export async function applySource(file: string, text: string): Promise<ApplyResult> {
+  const rec = byFile.get(file);
+  if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
+  const { planSave, applyPlan, ensureState } = await import('./patch.js');
+  try {
+    const before = ensureState(rec).source;
+    if (before === text) return { ok: true };
+    const plan = planSave(rec, text);
+    await applyPlan(rec, plan, resolveImport);
+    updateLineShifts(rec, before);
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: e as Error };
+  }
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, ms)));
