@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { JurigOptions } from '../loader/options.js';
-import { emit, installLogger } from './events.js';
+import { emit, installLogger, type JurigEvent } from './events.js';
 import { lineShift } from './line-map.js';
 import { type Cell, type EvalHook, ModuleRecord } from './module-record.js';
 import { setLineShift } from './stack-shift.js';
@@ -12,7 +12,7 @@ import { installToString } from './to-string.js';
 const records = new Map<string, ModuleRecord>(); // by URL
 const byFile = new Map<string, ModuleRecord>();
 let options: JurigOptions;
-let watcher: { add(file: string): void } | null = null;
+let watcher: { add(file: string): void; close(): Promise<void> } | null = null;
 const pendingWatch: string[] = [];
 
 export interface RuntimeGlobal {
@@ -21,6 +21,16 @@ export interface RuntimeGlobal {
   byFile: Map<string, ModuleRecord>;
   processFile(file: string): Promise<void>;
   applySource(file: string, text: string): Promise<ApplyResult>;
+  hooks: Set<SaveHook>; // jurig/api: called around every applied save (and applySource)
+  close(): Promise<void>; // stop watching files
+}
+
+export interface SaveHook { before?(file: string): void; after?(file: string, events: JurigEvent[]): void }
+const saveHooks = new Set<SaveHook>();
+function callHooks(stage: 'before' | 'after', file: string, events: JurigEvent[] = []): void {
+  for (const h of saveHooks) {
+    try { h[stage]?.(file, events); } catch (e) { emit({ type: 'error', file, line: 1, column: 1, message: `an ${stage === 'before' ? 'onBefore' : 'onAfter'} hook threw: ${(e as Error)?.stack ?? e}`, error: e }); }
+  }
 }
 
 export type ApplyResult = { ok: true } | { ok: false; error: Error & { line?: number; column?: number; frame?: string } };
@@ -35,7 +45,7 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   options = o;
   installLogger(o.verbose);
   installToString();
-  const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource };
+  const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource, hooks: saveHooks, close: async () => { await watcher?.close(); } };
   (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
   void startWatcher();
   return g;
@@ -128,8 +138,10 @@ const saves = new (class {
         if (st.again) continue; // a newer write arrived while planning
         st.reported = null;
         const before = rec.state!.source;
+        callHooks('before', file);
         await applyPlan(rec, plan, resolveImport);
         updateLineShifts(rec, before);
+        callHooks('after', file, plan.events);
         if (!st.again) break;
       }
     } catch (e) {
@@ -162,8 +174,10 @@ export async function applySource(file: string, text: string): Promise<ApplyResu
     const before = ensureState(rec).source;
     if (before === text) return { ok: true };
     const plan = planSave(rec, text);
+    callHooks('before', file);
     await applyPlan(rec, plan, resolveImport);
     updateLineShifts(rec, before);
+    callHooks('after', file, plan.events);
     return { ok: true };
   } catch (e) {
     return { ok: false, error: e as Error };
