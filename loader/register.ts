@@ -12,8 +12,8 @@ await import('tsx' as string);
 
 type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
 const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad }) => unknown }).registerHooks;
-if (typeof registerHooks === 'function') {
-  // Node ≥ 22.15: in-thread synchronous hooks; they run before any async (tsx) hooks.
+if (typeof registerHooks === 'function' && syncHooksComposeWithAsync()) {
+  // In-thread synchronous hooks; they run before any async hooks (and before tsx's, registered earlier).
   const { Loader } = await import('./load.js');
   const loader = new Loader(options);
   registerHooks({
@@ -24,7 +24,27 @@ if (typeof registerHooks === 'function') {
     },
   });
 } else {
+  // Node 20, and the versions whose sync hooks break next to async ones (where tsx itself still uses
+  // module.register): off-thread hooks, one message round trip per module.
   nodeModule.register(new URL('./hooks-async.js', import.meta.url), { data: options });
+}
+
+/**
+ * Whether module.registerHooks can share the process with module.register hooks (tsx's on older Node, or
+ * any other loader the user adds). From 22.15 to 22.22.2, 23.x and 24.0 to 24.11.0 it cannot: a CommonJS
+ * module loaded through the ESM loader (a `.cjs` entry point, `import './x.cjs'`) fails in the sync chain
+ * with ERR_INVALID_RETURN_PROPERTY_VALUE (nodejs/node#57327, fixed by #59929), and sync resolution
+ * reaching an async loader throws ERR_METHOD_NOT_IMPLEMENTED resolveSync (nodejs/node#59666). tsx draws
+ * the same line for its own hooks. On 26, where module.register is deprecated (DEP0205), registerHooks
+ * is always used.
+ */
+function syncHooksComposeWithAsync(): boolean {
+  const [major, minor, patch] = process.versions.node.split('.').map(Number);
+  const atLeast = (m: number, p: number) => minor > m || (minor === m && patch >= p);
+  if (major >= 25) return major > 25 || atLeast(1, 0);
+  if (major === 24) return atLeast(11, 1);
+  if (major === 22) return atLeast(22, 3);
+  return false;
 }
 
 const { startRuntime } = await import('../runtime/runtime.js');
