@@ -1,0 +1,64 @@
+// Bench 2a — run-time overhead on real programs from npm that nobody here wrote: acorn (parser), terser
+// (minifier), prettier (formatter), the svelte 5 compiler (≈250 ESM modules). Each driver (bench/programs)
+// does 2–10 s of work and prints a checksum and the CPU time of the work alone (imports excluded). Run
+// plain (`node driver.mjs`) and under `node --import jurig/register` with every ESM module of bench/node_modules
+// instrumented and watched (roots: bench/node_modules, includeNodeModules), transform cache warm.
+// Plain and jurig runs alternate; figures are medians. Goal: ≤ 1.03× on each program.
+import { join } from 'node:path';
+import {
+  BENCH, BENCH_NM, QUICK, REGISTER_URL, ensureBenchDeps, ensureBuilt, fmt, jurigEnv, lastJson, median, ratio, run, table,
+  verdict, writeSection,
+} from './lib.mjs';
+
+ensureBuilt();
+ensureBenchDeps();
+const ROUNDS = QUICK ? 2 : 5;
+const PROGRAMS = (process.env.JURIG_BENCH_PROGRAMS ?? 'acorn,terser,prettier,svelte').split(',');
+const env = jurigEnv({ roots: [BENCH_NM], includeNodeModules: true, cacheDir: join(BENCH, '.cache/jurig') });
+
+const rows = [];
+const lines = [];
+for (const p of PROGRAMS) {
+  const file = join(BENCH, 'programs', `${p}.mjs`);
+  const modes = {
+    plain: () => run([file], { cwd: BENCH }),
+    jurig: () => run(['--import', REGISTER_URL, file], { cwd: BENCH, env }),
+  };
+  const res = { plain: [], jurig: [] };
+  const sums = { plain: new Set(), jurig: new Set() };
+  let instrumented = 0, failure = null;
+  await modes.jurig(); // fill the transform cache (cold start is bench 3's subject)
+  for (let i = 0; i < ROUNDS && !failure; i++) {
+    for (const m of i % 2 ? ['jurig', 'plain'] : ['plain', 'jurig']) {
+      const r = await modes[m]();
+      const j = lastJson(r.out, 'checksum');
+      if (r.code !== 0 || !j) { failure = `${m} run failed (exit ${r.code}): ${r.err.split('\n').slice(0, 5).join(' | ')}`; break; }
+      res[m].push({ cpu: j.cpuMs, wall: j.wallMs, total: r.wall });
+      sums[m].add(j.checksum);
+      if (m === 'jurig') instrumented = j.instrumented;
+    }
+    process.stdout.write('.');
+  }
+  process.stdout.write('\n');
+  if (failure) { rows.push([p, '—', '—', '—', '—', '—', '≤ 1.03×', 'NOT MEASURED', failure]); console.error(`${p}: ${failure}`); continue; }
+  const same = sums.plain.size === 1 && sums.jurig.size === 1 && [...sums.plain][0] === [...sums.jurig][0];
+  const m = (mode, k) => median(res[mode].map((x) => x[k]));
+  const cpuRatio = m('jurig', 'cpu') / m('plain', 'cpu');
+  rows.push([p, `${instrumented}`, fmt(m('plain', 'cpu')), fmt(m('jurig', 'cpu')), ratio(cpuRatio), ratio(m('jurig', 'wall') / m('plain', 'wall')),
+    '≤ 1.03×', same ? verdict(cpuRatio <= 1.03) : 'MISSED (checksum differs)', `whole process ${fmt(m('plain', 'total'))} → ${fmt(m('jurig', 'total'))} ms`]);
+  lines.push(`${p}: checksum ${same ? 'identical' : 'DIFFERS'} (${[...sums.plain][0]?.slice(0, 12)})`);
+  console.log(rows.at(-1).join('  '));
+}
+
+const t = table(['program', 'modules instrumented', 'plain CPU ms', 'jurig CPU ms', 'CPU ratio', 'wall ratio', 'goal', '', 'notes'], rows);
+const md = `## 2a. Run-time overhead on real npm programs (\`node bench/overhead.mjs\`)
+
+Work only (imports and instrumentation excluded; start-up is bench 3): CPU time of the work measured in
+the process, medians of ${ROUNDS} alternating plain/jurig processes, jurig's transform cache warm. Every ESM module
+the program loads from bench/node_modules is instrumented and watched (CommonJS files are passed through
+by jurig; all four programs are ESM). ${lines.join('; ')}.
+
+${t}
+`;
+console.log(md);
+writeSection('2a-overhead', md);
