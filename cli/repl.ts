@@ -1,7 +1,103 @@
-// The live REPL: TypeScript accepted; definitions from watched files stay live while you type.
+// The live REPL: TypeScript accepted (types are stripped with SWC), `import` statements work (they become
+// dynamic imports, so imported files are instrumented and stay live while you type), top-level await works.
+// With a module record (`-i` after a script), that module's top-level names are reachable.
+import swc from '@swc/core';
+import { parse } from 'acorn';
 import repl from 'node:repl';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ModuleRecord } from '../runtime/module-record.js';
 
-export function startRepl(): repl.REPLServer {
-  const server = repl.start({ prompt: 'jurig> ' });
+export interface ReplOptions {
+  /** A module whose top-level names the REPL can read, write and call (the script's module with -i). */
+  scope?: ModuleRecord | null;
+  prompt?: string;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+}
+
+/** TypeScript → JavaScript for one REPL input, with `import` declarations made dynamic. */
+export function toReplJs(code: string): string {
+  let js = code;
+  // like node's REPL: `{ a: 1 }` is an object, not a block
+  if (/^\s*\{/.test(code) && /\}\s*$/.test(code) && !/;\s*$/.test(code)) code = `(${code.trim()})`;
+  if (code.trim()) {
+    try {
+      js = swc.transformSync(code, {
+        swcrc: false, configFile: false, isModule: 'unknown' as unknown as boolean, sourceMaps: false,
+        jsc: { parser: { syntax: 'typescript', tsx: false }, target: 'esnext', preserveAllComments: false, transform: { verbatimModuleSyntax: true } as object },
+      }).code;
+    } catch {
+      return code; // incomplete input (or not TypeScript): let node's REPL decide
+    }
+  }
+  return rewriteImports(js);
+}
+
+function rewriteImports(js: string): string {
+  if (!/\b(import|export)\b/.test(js)) return js;
+  let ast;
+  try { ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }) as unknown as { body: any[] }; } catch { return js; }
+  let out = '', last = 0;
+  for (const st of ast.body) {
+    if (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source) { out += js.slice(last, st.start); last = st.end; continue; }
+    if (st.type !== 'ImportDeclaration') continue;
+    let spec: string = st.source.value;
+    if (spec.startsWith('.') || spec.startsWith('/')) spec = pathToFileURL(resolve(spec)).href;
+    const src = JSON.stringify(spec);
+    const parts: string[] = [];
+    const named: string[] = [];
+    for (const s of st.specifiers) {
+      if (s.type === 'ImportNamespaceSpecifier') parts.push(`var ${s.local.name} = await import(${src});`);
+      else if (s.type === 'ImportDefaultSpecifier') named.push(`default: ${s.local.name}`);
+      else { const imp = s.imported.name ?? JSON.stringify(s.imported.value); named.push(imp === s.local.name ? imp : `${imp}: ${s.local.name}`); }
+    }
+    if (named.length) parts.push(`var { ${named.join(', ')} } = await import(${src});`);
+    if (!st.specifiers.length) parts.push(`await import(${src});`);
+    out += js.slice(last, st.start) + parts.join(' ');
+    last = st.end;
+  }
+  return out + js.slice(last);
+}
+
+/** Make `scope`'s top-level names readable and writable from the REPL (names the global already has win). */
+function exposeModuleScope(rec: ModuleRecord, context: Record<string, unknown>, names: Iterable<string>): void {
+  for (const name of names) {
+    if (name in context || !/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name)) continue;
+    Object.defineProperty(context, name, {
+      configurable: true,
+      enumerable: false,
+      get() { try { return rec.evalHook(name); } catch { return rec.a[name]; } },
+      set(v) {
+        const g = globalThis as Record<symbol, unknown>;
+        const key = Symbol.for('jurig.repl.value');
+        g[key] = v;
+        try { rec.evalHook(`${name} = globalThis[Symbol.for('jurig.repl.value')]`); } finally { delete g[key]; }
+      },
+    });
+  }
+}
+
+export async function startRepl(opts: ReplOptions = {}): Promise<repl.REPLServer> {
+  const server = repl.start({
+    prompt: opts.prompt ?? 'jurig> ',
+    useGlobal: true,
+    input: opts.input ?? process.stdin,
+    output: opts.output ?? process.stdout,
+    terminal: (opts.output ?? process.stdout) === process.stdout ? process.stdout.isTTY && process.stdin.isTTY : undefined,
+  });
+  const defaultEval = server.eval;
+  (server as unknown as { eval: repl.REPLEval }).eval = function (code, context, file, cb) {
+    defaultEval.call(this, toReplJs(code), context, file, cb);
+  };
+  if (opts.scope) {
+    const { ensureState } = await import('../runtime/patch.js');
+    const { moduleNames } = await import('../runtime/diff.js');
+    try {
+      const state = ensureState(opts.scope);
+      exposeModuleScope(opts.scope, server.context as Record<string, unknown>, moduleNames(state.an.info));
+    } catch { /* the module changed before its first save: its names stay out of reach */ }
+  }
+  server.on('exit', () => process.exit(0));
   return server;
 }

@@ -1,7 +1,10 @@
 // `jurig -m <module>[:<function>] [args...]`: import a module the way an import from the current directory
-// would resolve it (a path, or a package name), and call the named export with no arguments.
-import { pathToFileURL } from 'node:url';
+// would resolve it (a path, with or without its extension, or a package name), and call the named export
+// with no arguments; the remaining arguments are in process.argv (process.argv.slice(2), as for a script).
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export function splitModuleSpec(spec: string): { specifier: string; fn: string | null } {
   const i = spec.lastIndexOf(':');
@@ -10,15 +13,46 @@ export function splitModuleSpec(spec: string): { specifier: string; fn: string |
   return { specifier: spec.slice(0, i), fn: spec.slice(i + 1) || null };
 }
 
+const EXTENSIONS = ['.ts', '.mts', '.tsx', '.js', '.mjs', '.cjs', '.cts', '.jsx'];
+
+function asFile(p: string): string | null {
+  const isFile = (f: string) => existsSync(f) && statSync(f).isFile();
+  if (isFile(p)) return p;
+  for (const ext of EXTENSIONS) if (isFile(p + ext)) return p + ext;
+  for (const ext of EXTENSIONS) if (isFile(resolve(p, 'index' + ext))) return resolve(p, 'index' + ext);
+  return null;
+}
+
+/** The URL to import for `specifier`, resolved from the current directory. */
+export function resolveModule(specifier: string): string {
+  const explicitPath = specifier.startsWith('.') || specifier.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(specifier);
+  const file = asFile(resolve(specifier));
+  if (file && (explicitPath || /\.[cm]?[jt]sx?$/.test(specifier) || specifier.includes('/') || !isPackage(specifier))) return pathToFileURL(file).href;
+  if (explicitPath) throw new Error(`cannot find module ${specifier}`);
+  try {
+    return pathToFileURL(createRequire(resolve('index.js')).resolve(specifier)).href;
+  } catch {
+    if (file) return pathToFileURL(file).href;
+    throw new Error(`cannot find module ${specifier} (from ${process.cwd()})`);
+  }
+}
+
+function isPackage(name: string): boolean {
+  try { createRequire(resolve('index.js')).resolve(name); return true; } catch { return false; }
+}
+
 export async function runModule(spec: string): Promise<unknown> {
   const { specifier, fn } = splitModuleSpec(spec);
-  const base = pathToFileURL(resolve('index.js')).href; // "an import from the current directory"
-  const isPath = specifier.startsWith('.') || specifier.startsWith('/') || /\.[cm]?[jt]sx?$/.test(specifier);
-  const url = isPath ? pathToFileURL(resolve(specifier)).href : import.meta.resolve(specifier, base);
-  process.argv[1] = isPath ? resolve(specifier) : url;
+  let url: string;
+  try { url = resolveModule(specifier); } catch (e) {
+    process.stderr.write(`jurig: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  process.argv[1] = url.startsWith('file:') ? new URL(url).pathname : url;
   const mod = (await import(url)) as Record<string, unknown>;
   if (fn === null) return undefined;
-  const f = mod[fn];
+  const f = fn.split('.').reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[k]), mod);
   if (typeof f !== 'function') {
     process.stderr.write(`jurig: ${specifier} has no exported function '${fn}'\n`);
     process.exitCode = 1;

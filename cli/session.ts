@@ -1,4 +1,4 @@
-// What `jurig` runs when there is no script: `-m module[:function]`, or the live REPL.
+// What `jurig` runs when there is no script: `-m module[:function]`, then (or instead) the live REPL.
 import { readOptions } from '../loader/options.js';
 
 const options = readOptions();
@@ -7,6 +7,9 @@ if (options.module) {
   await runModule(options.module);
 }
 if (options.interactive) {
+  // after -m, the module's top-level names are reachable
   const { startRepl } = await import('./repl.js');
-  startRepl();
+  const g = (globalThis as Record<symbol, { byFile: Map<string, import('../runtime/module-record.js').ModuleRecord> }>)[Symbol.for('jurig')];
+  const scope = options.module ? g?.byFile.get(process.argv[1]) ?? null : null;
+  await startRepl({ scope });
 }

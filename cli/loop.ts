@@ -1,0 +1,276 @@
+// What the CLI starts next to the program: the develoop (`--loop` / `--xloop`) and the REPL after the
+// script (`-i`).
+//
+// The develoop: when the program calls the named function, the call is taken over: the function runs,
+// its stdout, stderr, result or error, run number and duration are shown, and it runs again on every
+// save that changes code, until you press c (continue: the caller gets the last result, or the error),
+// r (run again) or q (quit). `--xloop` takes over only when the function throws.
+//
+// How: the function's cell (the slot its guard reads for patched code) gets an accessor. Reading it gives
+// the loop wrapper; patches written to it are kept and called by the wrapper. So the loop survives saves,
+// and every reference to the function goes through it.
+import { realpathSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { inspect, styleText } from 'node:util';
+import type { JurigOptions } from '../loader/options.js';
+import { on } from '../runtime/events.js';
+import type { ModuleRecord } from '../runtime/module-record.js';
+import type { RuntimeGlobal } from '../runtime/runtime.js';
+
+function rt(): RuntimeGlobal {
+  return (globalThis as Record<symbol, RuntimeGlobal>)[Symbol.for('jurig')];
+}
+
+const real = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
+const sessionScript = new URL('./session.js', import.meta.url).pathname;
+
+/** The script's file (or -m module's, once run-module has set argv[1]). */
+function entryFile(): string | null {
+  const a = process.argv[1];
+  if (!a || real(a) === real(sessionScript)) return null;
+  return real(a.startsWith('file:') ? new URL(a).pathname : a);
+}
+
+export async function start(options: JurigOptions): Promise<void> {
+  const targets = [...(options.loop ?? []).map((n) => parseTarget(n, false)), ...(options.xloop ?? []).map((n) => parseTarget(n, true))];
+  if (targets.length) {
+    patchMod = await import('../runtime/patch.js');
+    conformMod = await import('../runtime/conform.js');
+    installLoops(targets);
+  }
+  if (options.interactive && entryFile() !== null) scheduleRepl();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// -i after a script
+
+function scheduleRepl(): void {
+  let started = false;
+  const begin = () => {
+    if (started) return;
+    started = true;
+    off();
+    const file = entryFile();
+    const scope = file ? rt().byFile.get(file) ?? null : null;
+    void import('./repl.js').then(({ startRepl }) => startRepl({ scope }));
+  };
+  // at once if the script keeps running (once its module has been evaluated), or when it ends
+  const off = on((e) => { if (e.type === 'watch' && e.file === entryFile()) setTimeout(begin, 50); });
+  process.once('beforeExit', begin);
+  setTimeout(begin, 1000).unref();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// --loop / --xloop
+
+interface Target { name: string; file: string | null; path: string; onlyOnError: boolean; installed: boolean }
+
+/** `fn`, `Class.method`, `file.ts:fn`, `file.ts:Class.method` */
+export function parseTarget(name: string, onlyOnError: boolean): Target {
+  const i = name.lastIndexOf(':');
+  const hasFile = i > 1 || (i === 1 && !/^[a-zA-Z]:[\\/]/.test(name));
+  const file = hasFile ? real(resolve(name.slice(0, i))) : null;
+  return { name, file, path: hasFile ? name.slice(i + 1) : name, onlyOnError, installed: false };
+}
+
+function installLoops(targets: Target[]): void {
+  const tryInstall = (rec: ModuleRecord) => {
+    for (const t of targets) {
+      if (t.installed) continue;
+      const want = t.file ?? entryFile();
+      if (want !== null && real(rec.file) !== want) continue;
+      if (want === null && !hasDef(rec, t.path)) continue;
+      if (install(rec, t)) t.installed = true;
+    }
+  };
+  on((e) => {
+    if (e.type !== 'watch') return;
+    const rec = rt().byFile.get(e.file);
+    if (rec) tryInstall(rec);
+  });
+  for (const rec of rt().records.values()) tryInstall(rec);
+  process.once('beforeExit', () => {
+    for (const t of targets) if (!t.installed) process.stderr.write(`jurig: --${t.onlyOnError ? 'xloop' : 'loop'} ${t.name}: no such function was loaded\n`);
+  });
+}
+
+function hasDef(rec: ModuleRecord, path: string): boolean {
+  try { return patchMod!.ensureState(rec).an.info.defs.some((d) => d.path === path); } catch { return false; }
+}
+
+let patchMod: typeof import('../runtime/patch.js') | null = null;
+let conformMod: typeof import('../runtime/conform.js') | null = null;
+
+function install(rec: ModuleRecord, t: Target): boolean {
+  let state;
+  try { state = patchMod!.ensureState(rec); } catch { return false; }
+  const d = state.an.info.defs.find((x) => x.path === t.path);
+  if (!d) return false;
+  const entry = state.cells.get(d.path)!;
+  const cell = entry.cell as { p: Function | undefined };
+  const conv = entry.layout.conv;
+  if (conv === 'factory') {
+    process.stderr.write(`jurig: --loop ${t.name}: only top-level functions and methods can be looped\n`);
+    return true;
+  }
+  const { valueAt } = conformMod!;
+  let patched: Function | undefined = cell.p;
+  let bypass = false;
+  let active = false;
+  const label = t.path;
+  function wrapper(this: unknown, ...a: unknown[]): unknown {
+    const self = this;
+    const call = (): unknown => {
+      if (patched) return conv === 'arrow' ? patched(a[0], a[1], ...a.slice(2)) : patched.apply(self, a);
+      const fn = valueAt(rec, d!.path) as Function | undefined;
+      if (typeof fn !== 'function') throw new Error(`jurig: cannot find ${label} to run it`);
+      bypass = true;
+      try { return conv === 'arrow' ? fn(...a.slice(2)) : fn.apply(self, a); } finally { bypass = false; }
+    };
+    if (active) return call();
+    const args = conv === 'arrow' ? a.slice(2) : a;
+    const shown = `${label}(${args.map((x) => inspect(x, { depth: 1, breakLength: Infinity })).join(', ')})`;
+    const setActive = (v: boolean) => { active = v; };
+    if (!t.onlyOnError) return develoop(call, shown, setActive, null);
+    // --xloop: a call that does not throw is left alone (and stays synchronous)
+    const failed = (error: unknown): RunResult => ({ ok: false, value: undefined, error, out: '', err: '', ms: 0 });
+    let v: unknown;
+    try { active = true; v = call(); } catch (e) { return develoop(call, shown, setActive, failed(e)); } finally { active = false; }
+    if (v && typeof (v as Promise<unknown>).then === 'function') return (v as Promise<unknown>).then(undefined, (e) => develoop(call, shown, setActive, failed(e)));
+    return v;
+  }
+  Object.defineProperty(cell, 'p', {
+    configurable: true,
+    get() { if (bypass) { bypass = false; return undefined; } return wrapper; },
+    set(v: Function | undefined) { patched = v; },
+  });
+  return true;
+}
+
+
+// ---------------------------------------------------------------------------------------------------
+// The loop UI
+
+interface RunResult { ok: boolean; value: unknown; error: unknown; out: string; err: string; ms: number }
+
+const write = process.stdout.write.bind(process.stdout);
+const tty = () => !!process.stdout.isTTY && !!process.stdin.isTTY;
+const paint = (c: Parameters<typeof styleText>[0], s: string) => (tty() && !process.env.NO_COLOR ? styleText(c, s) : s);
+
+async function runCaptured(call: () => unknown): Promise<RunResult> {
+  let out = '', err = '';
+  const ow = process.stdout.write, ew = process.stderr.write;
+  const grab = (into: 'out' | 'err') => function (chunk: unknown, ...rest: unknown[]): boolean {
+    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
+    if (into === 'out') out += s; else err += s;
+    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    cb?.();
+    return true;
+  };
+  process.stdout.write = grab('out') as typeof process.stdout.write;
+  process.stderr.write = grab('err') as typeof process.stderr.write;
+  const t0 = performance.now();
+  try {
+    let value = call();
+    if (value && typeof (value as Promise<unknown>).then === 'function') value = await value;
+    return { ok: true, value, error: null, out, err, ms: performance.now() - t0 };
+  } catch (error) {
+    return { ok: false, value: undefined, error, out, err, ms: performance.now() - t0 };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+}
+
+function show(n: number, label: string, r: RunResult, note: string | null): void {
+  const lines: string[] = [];
+  const ms = r.ms < 10 ? r.ms.toFixed(1) : Math.round(r.ms).toString();
+  const status = r.ok ? paint('green', 'ok') : paint('red', 'error');
+  lines.push(paint('bold', `──── #${n} ${label} (${status} in ${ms} ms) ────`));
+  if (note) lines.push(paint('yellow', note));
+  const section = (title: string, text: string) => {
+    if (!text) return;
+    lines.push(paint('cyan', `── ${title}`));
+    lines.push(text.replace(/\n$/, ''));
+  };
+  section('stdout', r.out);
+  section('stderr', r.err);
+  if (r.ok) section('result', inspect(r.value, { colors: tty() && !process.env.NO_COLOR, depth: 4 }));
+  else section('error', (r.error as Error)?.stack ?? String(r.error));
+  lines.push(paint('bold', `#${n} (${r.ok ? 'ok' : 'error'} in ${ms} ms) | (c)ontinue | (r)erun | (q)uit | save a file to run again`));
+  if (tty()) write('\x1b[2J\x1b[H');
+  write(lines.join('\n') + '\n');
+}
+
+type Action = { kind: 'continue' | 'rerun' | 'quit' } | { kind: 'save'; note: string };
+
+/** Wait for a key (c/r/q), or for a save that changed code. */
+function nextAction(): Promise<Action> {
+  return new Promise((resolveAction) => {
+    const stdin = process.stdin;
+    const raw = tty() && typeof stdin.setRawMode === 'function';
+    let buf = '';
+    let saveTimer: NodeJS.Timeout | null = null;
+    const changes: string[] = [];
+    const done = (a: Action) => {
+      stdin.off('data', onData);
+      offEvents();
+      if (saveTimer) clearTimeout(saveTimer);
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+      resolveAction(a);
+    };
+    const key = (k: string): boolean => {
+      const c = k.trim().toLowerCase();
+      if (c === 'c' || c === 'continue') { done({ kind: 'continue' }); return true; }
+      if (c === 'r' || c === 'rerun' || (raw && (k === '\r' || k === '\n'))) { done({ kind: 'rerun' }); return true; }
+      if (c === 'q' || c === 'quit' || k === '\x03' || k === '\x04') { done({ kind: 'quit' }); return true; }
+      return false;
+    };
+    const onData = (d: Buffer | string) => {
+      const s = d.toString();
+      if (raw) { for (const ch of s) if (key(ch)) return; return; }
+      buf += s;
+      let i;
+      while ((i = buf.indexOf('\n')) !== -1) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (key(line)) return;
+      }
+    };
+    const offEvents = on((e) => {
+      if (e.type === 'update' || e.type === 'add' || e.type === 'delete' || e.type === 'run') {
+        changes.push(`${e.type} ${relative(process.cwd(), e.file)}${'path' in e ? ':' + e.path : ''}`);
+        if (saveTimer) clearTimeout(saveTimer);
+        saveTimer = setTimeout(() => done({ kind: 'save', note: `re-run after: ${[...new Set(changes)].join(', ')}` }), 60);
+      } else if (e.type === 'error') {
+        write(paint('red', `jurig error ${relative(process.cwd(), e.file)}:${e.line}:${e.column}: ${e.message}`) + (e.frame ? '\n' + e.frame : '') + '\n');
+      }
+    });
+    if (raw) stdin.setRawMode(true);
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}
+
+async function develoop(call: () => unknown, label: string, setActive: (v: boolean) => void, first: RunResult | null): Promise<unknown> {
+  setActive(true);
+  try {
+    let n = 0;
+    let note: string | null = null;
+    for (;;) {
+      n++;
+      const r = n === 1 && first ? first : await runCaptured(call);
+      show(n, label, r, note);
+      const a = await nextAction();
+      if (a.kind === 'quit') process.exit(r.ok ? 0 : 1);
+      if (a.kind === 'continue') {
+        if (!r.ok) throw r.error;
+        return r.value;
+      }
+      note = a.kind === 'save' ? a.note : null;
+    }
+  } finally {
+    setActive(false);
+  }
+}

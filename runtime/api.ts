@@ -1,0 +1,209 @@
+// `jurig/api`: the programmatic side of jurig, for programs running under it (watch, events, Recoder,
+// conform) and for tools that start it (register).
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ENV_KEY, defaultOptions, type JurigOptions } from '../loader/options.js';
+import { type JurigEvent, type Listener, on as onEvent } from './events.js';
+import { conform as conformImpl, CONFORM, type ConformHandler, enableCarriers, rt } from './conform.js';
+import { makeRecoder, OutOfSyncError, Recoder, type RecoderStatus } from './recoder.js';
+
+export type { JurigEvent, Listener, ConformHandler, RecoderStatus };
+export { makeRecoder, Recoder, OutOfSyncError, CONFORM };
+
+/** Is this process running under jurig's loader? */
+export function isActive(): boolean {
+  return !!(globalThis as Record<symbol, unknown>)[Symbol.for('jurig')];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Events
+
+/**
+ * Listen to everything jurig does: `watch` (a file is instrumented and watched), `update` / `add` /
+ * `delete` (a definition, with its path like `Greeter.hello` and line), `run` (a top-level statement ran),
+ * `warn`, `error` (with the error and, for compile errors, line, column and a code frame).
+ * Returns a function that removes the listener.
+ */
+export function on(listener: Listener): () => void {
+  return onEvent(listener);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// watch
+
+export type Pattern = string | RegExp | ((file: string) => boolean) | (string | RegExp | ((file: string) => boolean))[];
+
+export interface WatchOptions {
+  /** ms to wait after a change before patching (for the files this watcher polls; see `poll`). */
+  debounce?: number;
+  /** Also poll the matched files every `poll` ms (for file systems where native events are missed). */
+  poll?: number | null;
+  /** Receives the events of the matched files (default: none; the CLI's own log still prints). */
+  logger?: (event: JurigEvent) => void;
+}
+
+export interface SaveSummary {
+  file: string;
+  events: JurigEvent[];
+}
+
+export interface Watcher {
+  /** Called before a save of a matched file is applied. Several listeners allowed. */
+  onBefore(listener: (file: string) => void): () => void;
+  /** Called after a save of a matched file is applied, with what changed. */
+  onAfter(listener: (file: string, summary: SaveSummary) => void): () => void;
+  /** Does this watcher cover `file`? */
+  matches(file: string): boolean;
+  stop(): Promise<void>;
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') {
+      if (glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') { const j = glob.indexOf('}', i); if (j > i) { re += '(?:' + glob.slice(i + 1, j).split(',').map(esc).join('|') + ')'; i = j; } else re += esc(c); }
+    else re += esc(c);
+  }
+  return new RegExp('^' + re + '$');
+}
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** A predicate for a pattern: a glob (relative to the cwd), a directory (everything under it), a RegExp,
+ * a predicate, or a list of those. */
+export function toFilter(pattern: Pattern | undefined): (file: string) => boolean {
+  if (pattern === undefined) return () => true;
+  if (Array.isArray(pattern)) { const fs = pattern.map(toFilter); return (f) => fs.some((x) => x(f)); }
+  if (typeof pattern === 'function') return pattern;
+  if (pattern instanceof RegExp) return (f) => pattern.test(f);
+  const p = pattern.startsWith('file:') ? fileURLToPath(pattern) : pattern;
+  if (!/[*?{]/.test(p)) {
+    const abs = resolve(p);
+    return (f) => f === abs || f.startsWith(abs.endsWith('/') ? abs : abs + '/');
+  }
+  const re = globToRegExp(resolve(p).replace(/\\/g, '/'));
+  return (f) => re.test(f.replace(/\\/g, '/'));
+}
+
+/**
+ * Start watching, from inside a program running under jurig: patterns select which of the instrumented
+ * files this watcher reports on (all of them by default); `onBefore`/`onAfter` run around every save of
+ * those files, so a framework can re-register routes or re-render. An exception in a listener is reported
+ * and does not stop patching.
+ */
+export function watch(pattern?: Pattern, options: WatchOptions = {}): Watcher {
+  const g = rt();
+  const matches = toFilter(pattern);
+  const before = new Set<(file: string) => void>();
+  const after = new Set<(file: string, summary: SaveSummary) => void>();
+  const report = (what: string, file: string, e: unknown) =>
+    process.stderr.write(`jurig: a watch() ${what} listener threw (patching goes on): ${(e as Error)?.stack ?? e}\n`);
+  const hook = {
+    before(file: string) {
+      if (!matches(file)) return;
+      for (const l of before) { try { l(file); } catch (e) { report('onBefore', file, e); } }
+    },
+    after(file: string, events: JurigEvent[]) {
+      if (!matches(file)) return;
+      for (const l of after) { try { l(file, { file, events }); } catch (e) { report('onAfter', file, e); } }
+    },
+  };
+  g.hooks.add(hook);
+  const offLog = options.logger ? onEvent((e) => { if (matches(e.file)) options.logger!(e); }) : () => {};
+  // polling, for the matched files, on top of the runtime's own watcher (the runtime ignores repeats)
+  let poller: { close(): Promise<void> } | null = null;
+  if (options.poll != null) {
+    const interval = options.poll;
+    const debounce = options.debounce ?? 0;
+    void import('chokidar').then(({ watch: chok }) => {
+      if (stopped) return;
+      const files = [...g.byFile.keys()].filter(matches);
+      const w = chok(files, { usePolling: true, interval, ignoreInitial: true });
+      const timers = new Map<string, NodeJS.Timeout>();
+      w.on('change', (f: string) => {
+        clearTimeout(timers.get(f));
+        timers.set(f, setTimeout(() => void g.processFile(f), debounce).unref());
+      });
+      const offWatch = onEvent((e) => { if (e.type === 'watch' && matches(e.file)) w.add(e.file); });
+      poller = { close: async () => { offWatch(); await w.close(); } };
+    });
+  }
+  let stopped = false;
+  return {
+    onBefore(l) { before.add(l); return () => before.delete(l); },
+    onAfter(l) { after.add(l); return () => after.delete(l); },
+    matches,
+    async stop() {
+      stopped = true;
+      g.hooks.delete(hook);
+      offLog();
+      await (poller as { close(): Promise<void> } | null)?.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// register
+
+export interface RegisterOptions {
+  /** Directories, files or globs whose modules are instrumented and watched (default: the cwd). */
+  watch?: string | string[];
+  /** Log every watched file and every update (`-v`). */
+  verbose?: boolean;
+  /** ms a save that deletes code is held for the rest of the write (`-d`, default 50). */
+  debounce?: number;
+  /** Poll files every this many ms instead of native file events (`--poll`). */
+  poll?: number | null;
+  /** Also instrument modules under node_modules. */
+  includeNodeModules?: boolean;
+  /** On-disk transform cache (default on). */
+  cache?: boolean;
+}
+
+export interface Registration {
+  options: JurigOptions;
+  /** Stop watching files (patches stop; instrumented modules keep running). */
+  close(): Promise<void>;
+}
+
+/**
+ * Install jurig's loader in this process, for the modules imported from now on (so: before importing the
+ * app). What a dev server calls instead of asking users for `--import jurig/register`.
+ */
+export async function register(options: RegisterOptions = {}): Promise<Registration> {
+  const o: JurigOptions = defaultOptions();
+  if (options.watch !== undefined) o.roots = (Array.isArray(options.watch) ? options.watch : [options.watch]).map((w) => resolve(w));
+  if (options.verbose !== undefined) o.verbose = options.verbose;
+  if (options.debounce !== undefined) o.debounce = options.debounce;
+  if (options.poll !== undefined) o.poll = options.poll;
+  if (options.includeNodeModules !== undefined) o.includeNodeModules = options.includeNodeModules;
+  if (options.cache === false) o.cacheDir = null;
+  if (!isActive()) {
+    const saved = process.env[ENV_KEY];
+    process.env[ENV_KEY] = JSON.stringify(o);
+    try {
+      await import(pathToFileURL(fileURLToPath(new URL('../loader/register.js', import.meta.url))).href);
+    } finally {
+      if (saved === undefined) delete process.env[ENV_KEY]; else process.env[ENV_KEY] = saved;
+    }
+  }
+  const g = rt();
+  return { options: o, close: () => g.close() };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// conform
+
+/**
+ * Be told when the definition of `original` is patched (`handler(fn)`, fn runs the new code) or deleted
+ * (`handler(null)`), to rebuild whatever was derived from it (a cache, a route table, compiled code).
+ * A value can instead carry a `[Symbol.for('jurig.conform')](fn)` method: if it is what a module binding
+ * or class member holds where a definition lives, it is called the same way. Returns an unregister function.
+ */
+export function conform(original: Function | object, handler?: ConformHandler): () => void {
+  return conformImpl(original, handler);
+}
+
+if (isActive()) enableCarriers();

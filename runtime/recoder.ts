@@ -1,0 +1,347 @@
+// The Recoder: patch one definition (or a module) from code, live, exactly like a save would; revert to the
+// file; commit the patch into the file, keeping the rest of it byte for byte.
+import swc from '@swc/core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { describe, type Location, locate, rt } from './conform.js';
+import { ensureState } from './patch.js';
+
+// ---------------------------------------------------------------------------------------------------
+// An outline of a file's text: its top-level statements and the members of its top-level classes, with
+// offsets in that text (TypeScript or JavaScript, parsed by SWC, so TS modifiers and types are included).
+
+export interface Member { name: string; isStatic: boolean; kind: 'method' | 'get' | 'set' | 'constructor' | 'field'; start: number; end: number }
+export interface Item {
+  kind: 'import' | 'function' | 'class' | 'var' | 'other';
+  names: string[];
+  start: number; // including `export`
+  declStart: number; // after `export` / `export default`
+  end: number;
+  exported: boolean;
+  members: Member[];
+}
+
+const PREFIX = '0;';
+
+export function outline(text: string, ts: boolean): Item[] {
+  const ast = swc.parseSync(PREFIX + text, ts ? { syntax: 'typescript', tsx: false, decorators: true, target: 'esnext' } : { syntax: 'ecmascript', jsx: false, decorators: true, target: 'esnext' }) as unknown as { body: Node[] };
+  const base = ast.body[0].span.start + PREFIX.length;
+  const pos = byteToChar(text);
+  const at = (b: number) => pos(b - base);
+  const items: Item[] = [];
+  for (const st of ast.body.slice(1)) {
+    let decl: Node = st;
+    let exported = false;
+    if (st.type === 'ExportDeclaration') { decl = st.declaration!; exported = true; }
+    else if (st.type === 'ExportDefaultDeclaration') { decl = st.decl!; exported = true; }
+    const item: Item = { kind: 'other', names: [], start: at(st.span.start), declStart: at(decl.span.start), end: at(st.span.end), exported, members: [] };
+    switch (decl.type) {
+      case 'ImportDeclaration': item.kind = 'import'; break;
+      case 'FunctionDeclaration': case 'FunctionExpression': item.kind = 'function'; if (decl.identifier) item.names.push(decl.identifier.value); break;
+      case 'ClassDeclaration': case 'ClassExpression':
+        item.kind = 'class';
+        if (decl.identifier) item.names.push(decl.identifier.value);
+        for (const m of decl.body ?? []) {
+          const key = m.key as Node | undefined;
+          let name: string | null = null;
+          if (m.type === 'Constructor') name = 'constructor';
+          else if (key?.type === 'Identifier' || key?.type === 'StringLiteral') name = String(key.value);
+          else if (key?.type === 'PrivateName') name = '#' + (key.id?.value ?? key.name);
+          if (name === null) continue;
+          const kind = m.type === 'Constructor' ? 'constructor' : m.type === 'ClassProperty' || m.type === 'PrivateProperty' ? 'field' : m.kind === 'getter' ? 'get' : m.kind === 'setter' ? 'set' : 'method';
+          item.members.push({ name, isStatic: !!m.isStatic, kind, start: at(m.span.start), end: at(m.span.end) });
+        }
+        break;
+      case 'VariableDeclaration':
+        item.kind = 'var';
+        for (const d of decl.declarations ?? []) if (d.id?.type === 'Identifier') item.names.push(d.id.value as string);
+        break;
+      case 'TsInterfaceDeclaration': case 'TsTypeAliasDeclaration': case 'TsEnumDeclaration': case 'TsModuleDeclaration':
+        if (decl.id?.type === 'Identifier') item.names.push(decl.id.value as string);
+        break;
+    }
+    items.push(item);
+  }
+  return items;
+}
+
+interface Node {
+  type: string;
+  span: { start: number; end: number };
+  declaration?: Node;
+  decl?: Node;
+  identifier?: { value: string };
+  id?: Node & { value?: string };
+  body?: Node[];
+  key?: Node;
+  value?: unknown;
+  name?: string;
+  kind?: string;
+  isStatic?: boolean;
+  declarations?: (Node & { id?: Node })[];
+}
+
+/** SWC spans are UTF-8 byte offsets; JS strings index UTF-16 units. */
+function byteToChar(text: string): (b: number) => number {
+  if (Buffer.byteLength(text) === text.length) return (b) => b;
+  const map = new Int32Array(Buffer.byteLength(text) + 1);
+  let b = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i)!;
+    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    for (let k = 0; k < n; k++) map[b + k] = i;
+    b += n;
+    if (c >= 0x10000) i++;
+  }
+  map[b] = text.length;
+  return (x) => map[Math.max(0, Math.min(x, b))];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Focus: which part of the text a recoder owns
+
+export type Focus =
+  | { kind: 'module' }
+  | { kind: 'item'; name: string }
+  | { kind: 'member'; cls: string; name: string; isStatic: boolean; mkind: 'method' | 'get' | 'set' | 'constructor' };
+
+function focusOf(loc: Location): Focus {
+  if (loc.path === null) return { kind: 'module' };
+  const state = ensureState(loc.rec);
+  const info = state.an.info;
+  if (loc.path.includes('/')) throw new Error(`a Recoder works on top-level functions, classes and methods; ${loc.path} is nested in a function (make a recoder for the enclosing one)`);
+  const d = info.defs.find((x) => x.path === loc.path);
+  if (d?.cls) {
+    if (d.cls.parentDef || d.cls.path.includes('.')) throw new Error(`a Recoder works on members of top-level classes; ${loc.path} is not one`);
+    let seg = loc.path.slice(d.cls.path.length + 1);
+    const isStatic = seg.startsWith('static ');
+    if (isStatic) seg = seg.slice(7);
+    const mkind = d.kind === 'constructor' ? 'constructor' : d.kind === 'get' ? 'get' : d.kind === 'set' ? 'set' : 'method';
+    if (mkind === 'get' || mkind === 'set') seg = seg.slice(4);
+    if (d.kind === 'arrow' || d.kind === 'function') throw new Error(`a Recoder works on methods; ${loc.path} is a function stored in a field (make a recoder for the class)`);
+    return { kind: 'member', cls: d.cls.path, name: seg, isStatic, mkind };
+  }
+  if (loc.path.includes('.')) throw new Error(`a Recoder works on top-level functions, classes and methods; ${loc.path} is a function inside an object (make a recoder for the statement that defines ${loc.path.split('.')[0]})`);
+  return { kind: 'item', name: loc.path };
+}
+
+function describeFocus(f: Focus): string {
+  return f.kind === 'module' ? 'the module' : f.kind === 'item' ? f.name : `${f.cls}.${f.isStatic ? 'static ' : ''}${f.name}`;
+}
+
+function findItem(items: Item[], name: string): Item | undefined {
+  return items.find((i) => i.names.includes(name));
+}
+
+function findMember(items: Item[], f: Extract<Focus, { kind: 'member' }>, text: string, file: string): Member {
+  const cls = items.find((i) => i.kind === 'class' && i.names.includes(f.cls));
+  const m = cls?.members.find((x) => x.name === f.name && x.isStatic === f.isStatic && (x.kind === f.mkind || (f.mkind === 'method' && x.kind === 'method')));
+  if (!m) throw new Error(`${describeFocus(f)} is no longer in ${relative(process.cwd(), file) || file}`);
+  void text;
+  return m;
+}
+
+function dedent(src: string): string {
+  const lines = src.replace(/^\s*\n/, '').replace(/\s+$/, '').split('\n');
+  let common: string | null = null;
+  for (const l of lines) {
+    if (!l.trim()) continue;
+    const ind = /^[ \t]*/.exec(l)![0];
+    if (common === null || !ind.startsWith(common)) common = common === null ? ind : commonPrefix(common, ind);
+  }
+  return lines.map((l) => l.slice(Math.min(common?.length ?? 0, /^[ \t]*/.exec(l)![0].length))).join('\n');
+}
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
+}
+function indentOf(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, offset))![0];
+}
+
+type Op = (text: string) => string;
+
+/** The edit that puts `src` (the source of just the focused definition) in place of the focus. */
+function definitionOp(f: Exclude<Focus, { kind: 'module' }>, src: string, ts: boolean, file: string): Op {
+  const code = dedent(src);
+  if (f.kind === 'item') {
+    let items: Item[];
+    try { items = outline(code, ts); } catch (e) { throw syntaxError(e, `the patch for ${f.name}`); }
+    const others = items.filter((i) => !i.names.includes(f.name));
+    const mine = items.filter((i) => i.names.includes(f.name));
+    if (others.length || mine.length !== 1) {
+      const defined = items.map((i) => i.names.join(', ') || code.slice(i.start, i.end).split('\n')[0]).join('; ');
+      throw new Error(`Recoder for ${f.name} cannot be used to define ${defined || 'nothing'} (use patchModule for anything else)`);
+    }
+    const it = mine[0];
+    return (text) => {
+      const cur = findItem(outline(text, ts), f.name);
+      if (!cur) throw new Error(`${f.name} is no longer in ${relative(process.cwd(), file) || file}`);
+      const replacement = cur.exported ? code.slice(it.declStart, it.end) : code.slice(it.exported ? it.start : it.start, it.end);
+      return cur.exported ? text.slice(0, cur.declStart) + replacement + text.slice(cur.end) : text.slice(0, cur.start) + replacement + text.slice(cur.end);
+    };
+  }
+  // a class member: parse it inside a class
+  const wrapped = `class __jurig_recoder {\n${code}\n}`;
+  let items: Item[];
+  try { items = outline(wrapped, ts); } catch (e) { throw syntaxError(e, `the patch for ${describeFocus(f)}`, 1); }
+  const members = items.length === 1 ? items[0].members : [];
+  const ok = members.length === 1 && members[0].name === f.name && members[0].isStatic === f.isStatic;
+  if (!ok) {
+    const defined = members.map((m) => m.name).join(', ') || 'something other than one method';
+    throw new Error(`Recoder for ${describeFocus(f)} cannot be used to define ${defined} (use patchModule, or a recoder for the class)`);
+  }
+  const memberText = wrapped.slice(members[0].start, members[0].end);
+  return (text) => {
+    const m = findMember(outline(text, ts), f, text, file);
+    const indent = indentOf(text, m.start);
+    const body = memberText.split('\n').map((l, i) => (i === 0 || !l.trim() ? l : indent + l)).join('\n');
+    return text.slice(0, m.start) + body + text.slice(m.end);
+  };
+}
+
+/** The edit that merges `src` into the module: imports go after the imports, declarations replace the
+ * declarations of the same name, anything else is added at the end. */
+function moduleOp(src: string, ts: boolean): Op {
+  const code = dedent(src);
+  let pieces: Item[];
+  try { pieces = outline(code, ts); } catch (e) { throw syntaxError(e, 'the module patch'); }
+  return (text) => {
+    for (const p of pieces) {
+      const piece = code.slice(p.start, p.end);
+      const items = outline(text, ts);
+      if (p.kind === 'import') {
+        if (items.some((i) => i.kind === 'import' && text.slice(i.start, i.end).replace(/\s+/g, ' ') === piece.replace(/\s+/g, ' '))) continue;
+        const last = items.filter((i) => i.kind === 'import').at(-1);
+        if (last) text = text.slice(0, last.end) + '\n' + piece + text.slice(last.end);
+        else {
+          const at = text.startsWith('#!') ? text.indexOf('\n') + 1 : 0;
+          text = text.slice(0, at) + piece + '\n' + text.slice(at);
+        }
+        continue;
+      }
+      const same = p.names.length ? items.find((i) => i.kind !== 'import' && p.names.some((n) => i.names.includes(n))) : undefined;
+      if (same) {
+        const replacement = same.exported && !p.exported ? code.slice(p.start, p.end) : code.slice(p.start, p.end);
+        text = text.slice(0, same.start) + (same.exported && !p.exported ? text.slice(same.start, same.declStart) : '') + replacement + text.slice(same.end);
+        continue;
+      }
+      text = text.replace(/\s*$/, '') + '\n\n' + piece + '\n';
+    }
+    return text;
+  };
+}
+
+function syntaxError(e: unknown, what: string, lineOffset = 0): Error {
+  const msg = String((e as Error)?.message ?? e).replace(/\x1b\[[0-9;]*m/g, '');
+  const err = new SyntaxError(`${what} does not parse: ${msg.split('\n').filter((l) => l.trim()).slice(0, 6).join('\n')}`);
+  void lineOffset;
+  return err;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+export type RecoderStatus = 'live' | 'saved' | 'out-of-sync';
+
+export class OutOfSyncError extends Error {
+  readonly code = 'JURIG_OUT_OF_SYNC';
+  override name = 'OutOfSyncError';
+}
+
+export class Recoder {
+  readonly file: string;
+  readonly focus: Focus;
+  private ops: Op[] = [];
+  private synced: string; // the file's text when this recoder last read or wrote it
+  private state: 'live' | 'saved' = 'saved';
+  private readonly ts: boolean;
+
+  constructor(private readonly loc: Location) {
+    this.file = loc.rec.file;
+    this.focus = focusOf(loc);
+    this.ts = /\.[cm]?tsx?$/.test(this.file);
+    this.synced = readFileSync(this.file, 'utf8');
+  }
+
+  /** What this recoder edits, e.g. `greet`, `Greeter.hello`, or `the module`. */
+  get name(): string { return describeFocus(this.focus); }
+
+  /** `live`: patched, not written; `saved`: the file has it; `out-of-sync`: the file changed on disk since. */
+  get status(): RecoderStatus {
+    let disk: string | null = null;
+    try { disk = readFileSync(this.file, 'utf8'); } catch { /* deleted */ }
+    if (disk !== this.synced) return 'out-of-sync';
+    return this.state;
+  }
+
+  /** Replace the definition with `src` (the source of just that definition) in the running program. */
+  async patch(src: string): Promise<void> {
+    const op = this.focus.kind === 'module' ? moduleOp(src, this.ts) : definitionOp(this.focus, src, this.ts, this.file);
+    await this.apply(op);
+  }
+
+  /** Merge `src` into the module: it may add imports, helpers and statements, and redefine functions. */
+  async patchModule(src: string): Promise<void> {
+    await this.apply(moduleOp(src, this.ts));
+  }
+
+  private async apply(op: Op): Promise<void> {
+    const rec = rt().byFile.get(this.file) ?? this.loc.rec;
+    const running = ensureState(rec).source;
+    const next = op(running);
+    const r = await rt().applySource(this.file, next);
+    if (!r.ok) {
+      const e = r.error;
+      if (e.line !== undefined && e.frame) e.message = `${e.message}\n${e.frame}`;
+      throw e;
+    }
+    this.ops.push(op);
+    this.state = 'live';
+  }
+
+  /** After the file changed on disk (out of sync): take the file as it is now and apply this recoder's
+   * patches to it again, live. */
+  async repatch(): Promise<void> {
+    const ops = this.ops;
+    this.synced = readFileSync(this.file, 'utf8');
+    this.ops = [];
+    this.state = 'saved';
+    for (const op of ops) await this.apply(op);
+  }
+
+  /** Back to the file's text (the last commit, or what was there). */
+  async revert(): Promise<void> {
+    const disk = readFileSync(this.file, 'utf8');
+    const r = await rt().applySource(this.file, disk);
+    if (!r.ok) throw r.error;
+    this.ops = [];
+    this.synced = disk;
+    this.state = 'saved';
+  }
+
+  /** Write the patched definition into the file, keeping the rest of it byte for byte. */
+  commit(): void {
+    let disk: string | null = null;
+    try { disk = readFileSync(this.file, 'utf8'); } catch { /* deleted */ }
+    if (disk !== this.synced) {
+      throw new OutOfSyncError(`cannot commit ${this.name}: ${relative(process.cwd(), this.file) || this.file} changed on disk since this recoder read it (out of sync). Call revert() to start again from the file.`);
+    }
+    let text = disk!;
+    for (const op of this.ops) text = op(text);
+    if (text !== disk) writeFileSync(this.file, text);
+    this.synced = text;
+    this.state = 'saved';
+  }
+}
+
+/**
+ * A Recoder for a function, a class, a method (`Class.prototype.m`) or a module (its namespace object,
+ * or a file path / URL) that jurig instruments.
+ */
+export function makeRecoder(target: unknown): Recoder {
+  const loc = locate(target);
+  if (!loc) throw new Error(`makeRecoder: cannot find where ${describe(target)} is defined (is its file instrumented by jurig?)`);
+  return new Recoder(loc);
+}
