@@ -61,7 +61,9 @@ function fail(message: string): never {
 }
 
 function main(): void {
-  const { own, script, rest } = splitArgs(process.argv.slice(2));
+  const split = splitArgs(process.argv.slice(2));
+  const { own } = split;
+  let { script, rest } = split;
   let values;
   try {
     ({ values } = parseArgs({ args: own, options: OPTIONS, allowPositionals: false, strict: true }));
@@ -90,6 +92,8 @@ function main(): void {
   options.loop = values.loop ?? [];
   options.xloop = values.xloop ?? [];
   if (values.m) options.module = values.m;
+  // with -m there is no script: every argument after the module goes to process.argv
+  if (values.m && script !== null) { rest = [script, ...rest]; script = null; }
 
   const register = new URL('../loader/register.js', import.meta.url).href;
   let args: string[];
