@@ -49,3 +49,5 @@ function syncHooksComposeWithAsync(): boolean {
 
 const { startRuntime } = await import('../runtime/runtime.js');
 startRuntime(options);
+// -i after a script, --loop / --xloop (cli/loop.ts)
+if (options.interactive || options.loop?.length || options.xloop?.length) await (await import('../cli/loop.js')).start(options);
