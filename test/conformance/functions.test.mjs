@@ -103,6 +103,21 @@ function later() {}
     edit: { from: "const K = 'v1'", to: "const K = 'v2'" },
   },
   {
+    name: 'function declarations nested in functions',
+    files: {
+      'main.mjs': `
+function outer(x) {
+  function inner(y) { const K = 'v1'; return K + ':' + x + ':' + y; }
+  function recurse(n) { return n <= 0 ? 'base' : recurse(n - 1); }
+  return [inner, recurse];
+}
+const [early, rec] = outer('early');
+function main() { console.log(early(1), outer('fresh')[0](2), rec(3), early.name); }
+`,
+    },
+    edit: { from: "const K = 'v1'", to: "const K = 'v2'" },
+  },
+  {
     name: 'TDZ',
     files: {
       'main.mjs': `
