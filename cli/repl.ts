@@ -79,6 +79,14 @@ function exposeModuleScope(rec: ModuleRecord, context: Record<string, unknown>, 
 }
 
 export async function startRepl(opts: ReplOptions = {}): Promise<repl.REPLServer> {
+  if (opts.scope) {
+    const { ensureState } = await import('../runtime/patch.js');
+    const { moduleNames } = await import('../runtime/diff.js');
+    try {
+      const state = ensureState(opts.scope);
+      exposeModuleScope(opts.scope, globalThis as Record<string, unknown>, moduleNames(state.an.info));
+    } catch { /* the module changed before its first save: its names stay out of reach */ }
+  }
   const server = repl.start({
     prompt: opts.prompt ?? 'jurig> ',
     useGlobal: true,
@@ -90,14 +98,6 @@ export async function startRepl(opts: ReplOptions = {}): Promise<repl.REPLServer
   (server as unknown as { eval: repl.REPLEval }).eval = function (code, context, file, cb) {
     defaultEval.call(this, toReplJs(code), context, file, cb);
   };
-  if (opts.scope) {
-    const { ensureState } = await import('../runtime/patch.js');
-    const { moduleNames } = await import('../runtime/diff.js');
-    try {
-      const state = ensureState(opts.scope);
-      exposeModuleScope(opts.scope, server.context as Record<string, unknown>, moduleNames(state.an.info));
-    } catch { /* the module changed before its first save: its names stay out of reach */ }
-  }
   server.on('exit', () => process.exit(0));
   return server;
 }
