@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `jurig [options] <script> [args...]`: runs the script under node with jurig's loader, forwards its
-// arguments, stdio and signals, and exits with its exit code.
-import { spawn } from 'node:child_process';
+// `jurig [options] <script> [args...]`: runs the script with jurig's loader, with its arguments in
+// process.argv as node would give them, and its own exit code.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { defaultOptions, ENV_KEY, type JurigOptions } from '../loader/options.js';
 
 const HELP = `Usage: jurig [options] [script.ts|script.js] [args...]
@@ -60,7 +60,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const split = splitArgs(process.argv.slice(2));
   const { own } = split;
   let { script, rest } = split;
@@ -95,26 +95,22 @@ function main(): void {
   // with -m there is no script: every argument after the module goes to process.argv
   if (values.m && script !== null) { rest = [script, ...rest]; script = null; }
 
-  const register = new URL('../loader/register.js', import.meta.url).href;
-  let args: string[];
-  if (script !== null) args = ['--import', register, script, ...rest];
-  else args = ['--import', register, new URL('./session.js', import.meta.url).pathname, ...rest];
   if (script === null && !values.m) options.interactive = true;
 
-  const child = spawn(process.execPath, [...process.execArgv, ...args], {
-    stdio: 'inherit',
-    env: { ...process.env, [ENV_KEY]: JSON.stringify(options) },
-  });
-  // Ctrl-C reaches the child through the terminal; other signals are passed on
-  process.on('SIGINT', () => {});
-  for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
-  child.on('exit', (code, signal) => {
-    if (signal) {
-      process.removeAllListeners(signal);
-      process.kill(process.pid, signal);
-    } else process.exit(code ?? 0);
-  });
-  child.on('error', (e) => fail(`could not start node: ${e.message}`));
+  // The program runs in this process, after the loader is registered, as `node --import` would run it;
+  // workers and forked children inherit the loader through execArgv and the options through the env.
+  const register = new URL('../loader/register.js', import.meta.url).href;
+  process.env[ENV_KEY] = JSON.stringify(options);
+  process.execArgv.push('--import', register);
+  await import(register);
+  if (script === null) {
+    process.argv.splice(1, process.argv.length - 1, ...rest);
+    await import(new URL('./session.js', import.meta.url).href);
+    return;
+  }
+  const file = resolve(script);
+  process.argv.splice(1, process.argv.length - 1, file, ...rest);
+  await import(pathToFileURL(file).href);
 }
 
-main();
+await main();

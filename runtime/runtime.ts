@@ -80,7 +80,15 @@ function unrefWatchers(): void {
 async function startWatcher(): Promise<void> {
   unrefWatchers();
   const { FileWatcher } = await import('./watcher.js');
-  const w = new FileWatcher((file) => saves.event(file), options.poll);
+  const w = new FileWatcher((file) => saves.event(file), options.poll, (files) => {
+    for (const f of files) {
+      const rec = byFile.get(f);
+      if (!rec) continue;
+      let text: string | null = null;
+      try { text = readFileSync(f, 'utf8'); } catch { continue; }
+      if (text !== (rec.state?.source ?? rec.loadedSource)) saves.event(f);
+    }
+  });
   watcher = w;
   for (const f of pendingWatch.splice(0)) w.add(f);
   // warm up the patch path (SWC, the analysis) while the program starts, not at the first save

@@ -8,7 +8,15 @@ export class FileWatcher {
   private w: FSWatcher | null = null;
   private dirs = new Set<string>();
   private files = new Set<string>();
-  constructor(private readonly onChange: (file: string) => void, private readonly poll: number | null) {}
+  /**
+   * onReady(files): those files may have changed before their folder was being watched (between the
+   * module reading them and chokidar starting), so the caller compares them once.
+   */
+  constructor(
+    private readonly onChange: (file: string) => void,
+    private readonly poll: number | null,
+    private readonly onReady: (files: string[]) => void,
+  ) {}
 
   add(file: string): void {
     this.files.add(file);
@@ -27,7 +35,12 @@ export class FileWatcher {
       this.w.on('change', fire);
       this.w.on('add', fire);
       this.w.on('error', (e) => process.stderr.write(`jurig: watcher error: ${(e as Error)?.message ?? e}\n`));
-    } else this.w.add(dir);
+      this.w.on('ready', () => this.onReady([...this.files]));
+    } else {
+      this.w.add(dir);
+      // chokidar has no per-add ready event: look again once the folder's watcher had time to start
+      setTimeout(() => this.onReady([...this.files].filter((f) => dirname(f) === dir)), 200).unref();
+    }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // Shared end-to-end helpers: a temp app folder, jurig (or node --import jurig/register) spawned on it,
 // its output read line by line, files edited the ways editors edit them. Waits are on conditions only.
 import { spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { mkdtempSync, renameSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -110,4 +111,11 @@ export async function until(cond, { timeout = 15000, what = 'condition' } = {}) 
     if (Date.now() - t0 > timeout) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 15));
   }
+}
+
+/** GET a URL without keep-alive (a pooled socket would keep the test process alive). */
+export function httpGet(url) {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => { let b = ''; res.setEncoding('utf8'); res.on('data', (d) => (b += d)); res.on('end', () => resolve(b)); }).on('error', reject);
+  });
 }
