@@ -190,12 +190,22 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     const live = rec.liveClasses(c.path);
     return live.length ? live[live.length - 1].hook : null;
   };
+  // the object whose prototype `super` looks up, for a method that uses it
   const homeOf = (d: Def): object | null => {
-    if (!d.cls || !info.thisRefs.some((t) => t.kind === 'super' && t.owner === d.fn.start)) return null;
-    const live = rec.liveClasses(d.cls.path);
-    const cls = live.length ? live[live.length - 1].ref.deref() : undefined;
-    if (!cls) return null;
-    return d.isStatic ? Object.getPrototypeOf(cls) : Object.getPrototypeOf(cls.prototype);
+    if (!info.thisRefs.some((t) => t.kind === 'super' && t.owner === d.fn.start)) return null;
+    if (d.cls) {
+      const live = rec.liveClasses(d.cls.path);
+      const cls = live.length ? live[live.length - 1].ref.deref() : undefined;
+      if (!cls) return null;
+      return d.isStatic ? Object.getPrototypeOf(cls) : Object.getPrototypeOf(cls.prototype);
+    }
+    // a method of an object literal held by a module-level name: `const obj = { m() { super.m() } }`
+    const holder = d.parent === null && d.owner?.type === 'Property' ? d.path.slice(0, d.path.lastIndexOf('.')) : '';
+    if (holder && /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(holder) && rec.bindings!.has(holder)) {
+      const obj = rec.evalHook(holder);
+      if (obj && typeof obj === 'object') return Object.getPrototypeOf(obj);
+    }
+    return reject(`${d.path} uses \`super\` in an object literal jurig cannot find at run time; restart to apply`, d.start);
   };
 
   /** Compile the new code of `d` for its cell (ownGuard: also give it a guard, for added members). */

@@ -5,8 +5,8 @@ import { EXPR_END, GUARD_END } from '../loader/transform/instrument.js';
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const INSERTED = new RegExp(
   [
-    `if\\(__jc\\d+\\.p!==void 0\\)return [\\s\\S]*?${esc(GUARD_END)}`, // statement guard
-    `\\(__jc\\d+\\.p!==void 0\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
+    `if\\(__jc\\d+\\??\\.p!==void 0\\)return [\\s\\S]*?${esc(GUARD_END)}`, // statement guard
+    `\\(__jc\\d+\\??\\.p!==void 0\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
     `${esc(EXPR_END)}\\)\\)`, // expression-arrow guard, closing
     `static\\{__jurig\\$m\\.k\\("(?:[^"\\\\]|\\\\.)*",this(?:,\\(__jurig\\$code\\)=>eval\\(__jurig\\$code\\))?\\)\\}`, // class registration
   ].join('|'),

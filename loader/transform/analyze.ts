@@ -68,6 +68,7 @@ export interface Ref {
   name: string;
   binding: Binding | null;
   write: boolean; // assigned, updated or a pattern target
+  decl: boolean; // the name of a function or class declaration: a binding, not a use
 }
 
 export interface ThisRef { node: N; kind: 'this' | 'super' | 'arguments' | 'new.target'; owner: number } // owner = start of the function/initializer that binds it (-1 module)
@@ -381,10 +382,10 @@ export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
   let usesCommonJs = false;
   const CJS = new Set(['require', 'module', 'exports', '__dirname', '__filename']);
 
-  const addRef = (id: N, scope: Scope, write: boolean) => {
+  const addRef = (id: N, scope: Scope, write: boolean, decl = false) => {
     const binding = scope.lookup(id.name);
     if (!binding && CJS.has(id.name)) usesCommonJs = true;
-    refs.push({ node: id, name: id.name, binding, write });
+    refs.push({ node: id, name: id.name, binding, write, decl });
   };
   const refPattern = (p: N, scope: Scope, thisOwner: number, fnDepth: number): void => {
     if (!p) return;
@@ -432,7 +433,7 @@ export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
         return;
       case 'PropertyDefinition': {
         if (node.computed) refs2(node.key, scope, thisOwner, fnDepth);
-        if (node.value) refs2(node.value, own ?? scope, node.value.start, fnDepth + 1);
+        if (node.value) refs2(node.value, own ?? scope, node.start, fnDepth + 1);
         return;
       }
       case 'StaticBlock':
@@ -463,7 +464,7 @@ export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
       case 'ArrowFunctionExpression': {
         const fs = scopeOf.get(node)!;
         const owner = node.type === 'ArrowFunctionExpression' ? thisOwner : node.start;
-        if (node.type === 'FunctionDeclaration' && node.id) addRef(node.id, outer, true);
+        if (node.type === 'FunctionDeclaration' && node.id) addRef(node.id, outer, true, true);
         for (const p of node.params) refPattern(p, fs, owner, fnDepth + 1);
         if (node.body.type === 'BlockStatement') for (const c of node.body.body) refs2(c, fs, owner, fnDepth + 1);
         else refs2(node.body, fs, owner, fnDepth + 1);
@@ -471,7 +472,7 @@ export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
       }
       case 'ClassDeclaration':
       case 'ClassExpression':
-        if (node.type === 'ClassDeclaration' && node.id) addRef(node.id, outer, true);
+        if (node.type === 'ClassDeclaration' && node.id) addRef(node.id, outer, true, true);
         if (node.superClass) refs2(node.superClass, outer, thisOwner, fnDepth);
         for (const m of node.body.body) refs2(m, own ?? scope, thisOwner, fnDepth);
         return;
@@ -502,7 +503,7 @@ export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
   const defAt = innermostDefFinder(defs);
   for (const r of refs) {
     const b = r.binding;
-    if (!b || b.scope.kind === 'module') continue;
+    if (!b || b.scope.kind === 'module' || r.decl) continue;
     for (let d = defAt(r.node.start); d; d = d.parent) {
       if (b.scope.start >= d.fn.start && b.scope.end <= d.fn.end) break; // bound inside d
       if (!d.captured.includes(r.name)) d.captured.push(r.name);
