@@ -80,15 +80,7 @@ function unrefWatchers(): void {
 async function startWatcher(): Promise<void> {
   unrefWatchers();
   const { FileWatcher } = await import('./watcher.js');
-  const w = new FileWatcher((file) => saves.event(file), options.poll, (files) => {
-    for (const f of files) {
-      const rec = byFile.get(f);
-      if (!rec) continue;
-      let text: string | null = null;
-      try { text = readFileSync(f, 'utf8'); } catch { continue; }
-      if (text !== (rec.state?.source ?? rec.loadedSource)) saves.event(f);
-    }
-  });
+  const w = new FileWatcher((file) => saves.event(file), options.poll, (files) => { for (const f of files) saves.recheck(f); });
   watcher = w;
   for (const f of pendingWatch.splice(0)) w.add(f);
   // warm up the patch path (SWC, the analysis) while the program starts, not at the first save
@@ -99,7 +91,11 @@ async function startWatcher(): Promise<void> {
 // Saves: one file at a time, last write wins; anything that deletes code waits out the debounce window,
 // because an editor that truncates before writing looks like "everything was deleted" for a moment.
 
-interface FileState { busy: boolean; again: boolean; lastEvent: number; reported: string | null }
+interface FileState { busy: boolean; again: boolean; lastEvent: number; reported: string | null; trailing: ReturnType<typeof setTimeout> | null }
+
+// chokidar throttles events per path (5 ms, and 50 ms for changes) without a trailing event, so the last
+// write of a burst can go unseen: once a burst has been quiet this long, the file is read once more.
+const TRAILING_CHECK_MS = 80;
 
 const saves = new (class {
   private states = new Map<string, FileState>();
@@ -107,14 +103,29 @@ const saves = new (class {
   event(file: string): void {
     const st = this.state(file);
     st.lastEvent = performance.now();
+    if (st.trailing) clearTimeout(st.trailing);
+    st.trailing = setTimeout(() => { st.trailing = null; this.recheck(file); }, TRAILING_CHECK_MS);
+    st.trailing.unref();
     if (st.busy) { st.again = true; return; }
     void this.process(file);
   }
 
   private state(file: string): FileState {
     let st = this.states.get(file);
-    if (!st) this.states.set(file, (st = { busy: false, again: false, lastEvent: 0, reported: null }));
+    if (!st) this.states.set(file, (st = { busy: false, again: false, lastEvent: 0, reported: null, trailing: null }));
     return st;
+  }
+
+  /** Process the file if its text differs from the running version (cheap when it does not). */
+  recheck(file: string): void {
+    const rec = byFile.get(file);
+    if (!rec) return;
+    let text: string;
+    try { text = readFileSync(file, 'utf8'); } catch { return; }
+    if (text === (rec.state?.source ?? rec.loadedSource)) return;
+    const st = this.state(file);
+    if (st.busy) { st.again = true; return; }
+    void this.process(file);
   }
 
   async process(file: string): Promise<void> {
