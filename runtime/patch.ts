@@ -352,6 +352,9 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       edits.close(ds[ds.length - 1].end, ')', 0);
     } else if (isDecl && decl.id) {
       edits.insert(decl.start, `${target(decl.id.name)}=`, -1);
+      if (decl.type === 'ClassDeclaration' && rec.bindings!.has(decl.id.name)) {
+        events.push({ type: 'warn', file, line: at(node.start), message: `class ${decl.id.name} is re-created (its fields, base class or decorators changed): instances made before this save keep their fields and base class, and their methods stay live` });
+      }
     }
     const isAsync = info.awaitTopLevel.some((a) => a.start >= node.start && a.end <= node.end);
     const wrapper = compile(node.start, node.end, edits, '', '', cells, null, isAsync);
