@@ -123,7 +123,13 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const changed = new Set<Def>();
   for (const d of info.defs) {
     const o = oldByPath.get(d.path);
-    if (o && ownText(old, o, oldKids) !== ownText(info, d, newKids)) changed.add(d);
+    if (o ? ownText(old, o, oldKids) !== ownText(info, d, newKids) : revived(d)) changed.add(d);
+  }
+
+  // A definition deleted by an earlier save and back now: its old function objects still route through
+  // its cell, so the cell gets the new code (unless the definition is part of something re-created).
+  function revived(d: Def): boolean {
+    return state.cells.has(d.path) && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !rec.bindings!.has(d.fn.id?.name));
   }
 
   // Definitions whose running closures cannot take the new code are re-created by their parent instead;
