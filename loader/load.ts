@@ -9,6 +9,8 @@ import { hashSource, TRANSFORM_VERSION, transformModule } from './transform/inde
 import { CompileError, tsOptionsFor } from './transform/to-js.js';
 
 const INSTRUMENTED = /\.(ts|mts|js|mjs)$/;
+// jurig's own code (dist/) is never instrumented, even when the watch root contains it
+const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 export function instrumentedPath(url: string, o: JurigOptions): string | null {
   if (!url.startsWith('file:')) return null;
@@ -16,6 +18,7 @@ export function instrumentedPath(url: string, o: JurigOptions): string | null {
   const clean = q === -1 ? url : url.slice(0, q);
   if (!INSTRUMENTED.test(clean) || clean.endsWith('.d.ts')) return null;
   const file = fileURLToPath(clean);
+  if (file.startsWith(OWN_DIR)) return null;
   if (!o.includeNodeModules && file.includes(`${sep}node_modules${sep}`)) {
     // node_modules only when a root itself is inside node_modules
     if (!o.roots.some((r) => r.includes(`${sep}node_modules${sep}`) && file.startsWith(r))) return null;
