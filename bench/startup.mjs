@@ -24,7 +24,7 @@ const variants = {
   'node --import tsx (tsx cache off)': () => run(['--import', TSX_LOADER, 'main.ts'], { cwd: dir, env: { TSX_DISABLE_CACHE: '1' } }),
   'jurig cold (empty cache)': () => run(['--import', REGISTER_URL, 'main.ts'], { cwd: dir, env: jurigEnv({ roots: [dir], cacheDir: join(dir, `.cache-cold-${coldN++}`) }) }),
   'jurig warm': () => run(['--import', REGISTER_URL, 'main.ts'], { cwd: dir, env: jurigEnv({ roots: [dir], cacheDir: warmCache }) }),
-  'jurig CLI warm (`jurig main.ts`, + launcher)': () => run([CLI, 'main.ts'], { cwd: dir }),
+  'jurig CLI warm (`jurig main.ts`)': () => run([CLI, 'main.ts'], { cwd: dir }),
 };
 
 const res = Object.fromEntries(Object.keys(variants).map((k) => [k, { wall: [], cpu: [], sum: new Set() }]));
