@@ -7,6 +7,9 @@ import type { DefKind } from '../loader/transform/analyze.js';
 import type { Layout } from '../loader/transform/instrument.js';
 
 export interface Cell { p: Function | undefined }
+
+/** The text of the definition a patch put in a cell, for `toString()` of the original function. */
+export const cellText = new WeakMap<Cell, string>();
 export type EvalHook = (code: string) => unknown;
 
 export interface CellEntry {

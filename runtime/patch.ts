@@ -11,7 +11,7 @@ import { CannotApply, type CompileCtx, insertGuard, type Layout, layoutOf, rewri
 import { codeFrame, CompileError } from '../loader/transform/to-js.js';
 import { childrenOf, matchStatements, moduleNames, ownText, statementViews } from './diff.js';
 import { emit, type JurigEvent } from './events.js';
-import type { Cell, CellEntry, ModuleRecord, RunningState } from './module-record.js';
+import { type Cell, type CellEntry, cellText, type ModuleRecord, type RunningState } from './module-record.js';
 
 await lexerReady;
 
@@ -69,7 +69,7 @@ function exportNames(js: string): Set<string> {
 // ---------------------------------------------------------------------------------------------------
 // Plan
 
-interface CellUpdate { path: string; cell: Cell; fn: Function; line: number }
+interface CellUpdate { path: string; cell: Cell; fn: Function; line: number; text: string }
 interface MemberAdd { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; fn: Function; line: number }
 interface MemberDelete { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; line: number }
 interface StatementRun { text: string; line: number; code: string; wrapper: Function | null; isAsync: boolean; shown: string; functionDecl: boolean }
@@ -239,14 +239,22 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     const fn = d.fn;
     let prefix: string, suffix = '';
     const home = homeOf(d);
+    // an async function's new code becomes a generator that its guard drives (see asyncDriver)
+    const awaits = fn.async && !fn.generator && (!isArrow || fn.body.type === 'BlockStatement') ? ownAwaits(fn) : null;
+    if (awaits) for (const a of awaits) { edits.replace(a.start, a.start + 5, '(yield'); edits.close(a.end, ')', 50); }
+    const gen = awaits !== null;
+    if (gen && !isArrow && !(d.owner && d.kind !== 'function')) {
+      edits.replace(fn.start, fn.start + 5, ''); // `async`
+      edits.insert(an.js.indexOf('function', fn.start) + 8, '*');
+    }
     if (isArrow) {
       // `(a, b) => body` becomes `function(__jurig$s, __jurig$this, a, b) { body }`
       const first = fn.params[0], last = fn.params.at(-1);
-      const asyncKw = fn.async ? 'async ' : '';
-      if (!layout.simple) edits.replace(fn.start, fn.body.start, `${asyncKw}function(__jurig$s,__jurig$this${layout.params ? ',' + layout.params : ''})`);
-      else if (!first) edits.replace(fn.start, fn.body.start, `${asyncKw}function(__jurig$s,__jurig$this)`);
+      const kw = gen ? 'function*' : fn.async ? 'async function' : 'function';
+      if (!layout.simple) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this${layout.params ? ',' + layout.params : ''})`);
+      else if (!first) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this)`);
       else {
-        edits.replace(fn.start, first.start, `${asyncKw}function(__jurig$s,__jurig$this,`);
+        edits.replace(fn.start, first.start, `${kw}(__jurig$s,__jurig$this,`);
         edits.replace(last.end, fn.body.start, ')');
       }
       if (fn.body.type !== 'BlockStatement') { edits.open(fn.body.start, '{return (', -1); edits.close(fn.body.end, ');}', -1); }
@@ -256,7 +264,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
         prefix = 'return function(__jurig$super,__jurig$nt,__jurig$args){let __jurig$this;return (function';
         suffix = ').apply(void 0,__jurig$args)}';
       } else {
-        const head = d.kind === 'get' ? 'get ' : d.kind === 'set' ? 'set ' : `${fn.async ? 'async ' : ''}${fn.generator ? '*' : ''}`;
+        const head = d.kind === 'get' ? 'get ' : d.kind === 'set' ? 'set ' : gen ? '*' : `${fn.async ? 'async ' : ''}${fn.generator ? '*' : ''}`;
         prefix = `const __jurig$o={${head}m`;
         const prop = d.kind === 'get' ? 'get' : d.kind === 'set' ? 'set' : 'value';
         suffix = `};${home ? 'Object.setPrototypeOf(__jurig$o,__jurig$home);' : ''}return Object.getOwnPropertyDescriptor(__jurig$o,"m").${prop}`;
@@ -272,7 +280,11 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const updates: CellUpdate[] = [];
   for (const d of repatch) {
     const entry = state.cells.get(d.path)!;
-    updates.push({ path: d.path, cell: entry.cell, fn: compileDef(d, entry.layout, null), line: at(d.start) });
+    // what V8's toString() gives for the new code: methods from their key (after `static`)
+    const text = d.owner && d.owner.type !== 'Property' || d.owner?.method || d.owner?.kind === 'get' || d.owner?.kind === 'set'
+      ? an.js.slice(d.start, d.end).replace(/^static\s+/, '')
+      : an.js.slice(d.fn.start, d.fn.end);
+    updates.push({ path: d.path, cell: entry.cell, fn: compileDef(d, entry.layout, null), line: at(d.start), text });
     if (changed.has(d)) events.push({ type: 'update', file, path: d.path, line: at(d.start) });
   }
 
@@ -394,7 +406,7 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
   }
   for (const b of binds) Object.defineProperty(rec.a, b.local, { get: b.get, configurable: true, enumerable: true });
 
-  for (const u of plan.updates) u.cell.p = u.fn;
+  for (const u of plan.updates) { u.cell.p = u.fn; cellText.set(u.cell, u.text); }
   for (const m of plan.deletes) for (const target of memberTargets(rec, m.classPath, m.isStatic)) {
     const key = m.key ?? (rec.evalHook(m.keyCode!) as PropertyKey);
     delete (target as Record<PropertyKey, unknown>)[key];
@@ -423,6 +435,22 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
       emit({ type: 'error', file: rec.file, line: r.line, column: 1, message: `this statement threw; it runs again at the next save: ${(error as Error)?.stack ?? error}`, error });
     }
   }
+}
+
+/** `await` expressions of fn itself (not of functions inside it); null when it uses `for await`. */
+function ownAwaits(fn: N): N[] | null {
+  const out: N[] = [];
+  let forAwait = false;
+  const visit = (n: N) => {
+    if (!n || typeof n.type !== 'string' || forAwait) return;
+    if (n !== fn && (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression')) return;
+    if (n.type === 'AwaitExpression') out.push(n);
+    if (n.type === 'ForOfStatement' && n.await) { forAwait = true; return; }
+    for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
+  };
+  visit(fn.body);
+  for (const p of fn.params) visit(p);
+  return forAwait ? null : out;
 }
 
 function memberTargets(rec: ModuleRecord, classPath: string, isStatic: boolean): object[] {

@@ -5,18 +5,19 @@ import { fileURLToPath } from 'node:url';
 import type { JurigOptions } from '../loader/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
 import { lineShift } from './line-map.js';
-import { type Cell, type EvalHook, ModuleRecord } from './module-record.js';
+import { type Cell, cellText, type EvalHook, ModuleRecord } from './module-record.js';
 import { setLineShift } from './stack-shift.js';
 import { installToString } from './to-string.js';
 
 const records = new Map<string, ModuleRecord>(); // by URL
 const byFile = new Map<string, ModuleRecord>();
+const byTag = new Map<string, ModuleRecord>(); // the loader's tag in cell names → module
 let options: JurigOptions;
 let watcher: { add(file: string): void; close(): Promise<void> } | null = null;
 const pendingWatch: string[] = [];
 
 export interface RuntimeGlobal {
-  m(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string): ModuleRecord;
+  m(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string, tag: string): ModuleRecord;
   records: Map<string, ModuleRecord>;
   byFile: Map<string, ModuleRecord>;
   processFile(file: string): Promise<void>;
@@ -44,20 +45,24 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   if (existing) return existing;
   options = o;
   installLogger(o.verbose);
-  installToString();
+  installToString((index, tag) => {
+    const cell = byTag.get(tag)?.initialCells[index];
+    return cell && cellText.get(cell);
+  });
   const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource, hooks: saveHooks, close: async () => { await watcher?.close(); } };
   (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
   void startWatcher();
   return g;
 }
 
-function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string): ModuleRecord {
+function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string, tag: string): ModuleRecord {
   let source: string | null = null;
   const file = fileURLToPath(meta.url.replace(/[?#].*$/, ''));
   try { source = readFileSync(file, 'utf8'); } catch { /* deleted meanwhile: first save re-reads */ }
   const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
+  byTag.set(tag, rec);
   if (watcher) watcher.add(rec.file); else pendingWatch.push(rec.file);
   emit({ type: 'watch', file: rec.file });
   return rec;

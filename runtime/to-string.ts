@@ -5,21 +5,28 @@ import { EXPR_END, GUARD_END } from '../loader/transform/instrument.js';
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const INSERTED = new RegExp(
   [
-    `if\\(__jc\\d+\\??\\.p!==void 0\\)return [\\s\\S]*?${esc(GUARD_END)}`, // statement guard
-    `\\(__jc\\d+\\??\\.p!==void 0\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
+    `if\\(__jc\\w+?\\??\\.p!==void 0\\)[\\s\\S]*?${esc(GUARD_END)}`, // statement guard
+    `\\(__jc\\w+?\\??\\.p!==void 0\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
     `${esc(EXPR_END)}\\)\\)`, // expression-arrow guard, closing
     `static\\{__jurig\\$m\\.k\\("(?:[^"\\\\]|\\\\.)*",this(?:,\\(__jurig\\$code\\)=>eval\\(__jurig\\$code\\))?\\)\\}`, // class registration
   ].join('|'),
   'g',
 );
 
-export function installToString(): void {
+// the function's own guard: the first one in its text (nested functions come after their parent's)
+const OWN_GUARD = /__jc(\d+)_([0-9a-z]+)\??\.p!==void 0/;
+
+/** patchedText(index, tag): the text of the definition a patch put in that cell, if any. */
+export function installToString(patchedText: (index: number, tag: string) => string | undefined): void {
   const native = Function.prototype.toString;
   const toString = {
     toString(this: Function): string {
       if (this === toString) return native.call(native);
       const s = native.call(this);
-      return s.includes('jurig') ? s.replace(INSERTED, '') : s;
+      if (!s.includes('jurig')) return s;
+      const own = OWN_GUARD.exec(s);
+      const patched = own ? patchedText(Number(own[1]), own[2]) : undefined;
+      return patched ?? s.replace(INSERTED, '');
     },
   }.toString;
   Object.defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false, configurable: true });

@@ -12,6 +12,13 @@ export function hashSource(source: string): string {
   return createHash('sha1').update(source).digest('base64url');
 }
 
+/** A short tag for a module URL (FNV-1a, base 36), part of its cell names. */
+export function moduleTag(url: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < url.length; i++) h = Math.imul(h ^ url.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
 export interface Analysed { js: string; base: BaseMap; info: ModuleInfo }
 
 export function analyseSource(source: string, file: string): Analysed {
@@ -23,7 +30,7 @@ export function analyseSource(source: string, file: string): Analysed {
 export function transformModule(source: string, file: string, url: string): string | null {
   const { js, base, info } = analyseSource(source, file);
   if (!info.hasModuleSyntax && info.usesCommonJs) return null;
-  const { edits, prelude, appendix } = instrumentModule(info, hashSource(source));
+  const { edits, prelude, appendix } = instrumentModule(info, hashSource(source), moduleTag(url));
   // the prelude goes first, after a hashbang line if there is one
   const at = js.startsWith('#!') ? js.indexOf('\n') + 1 || js.length : 0;
   edits.insert(at, prelude, -1);

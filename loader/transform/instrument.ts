@@ -55,16 +55,26 @@ export function accessor(captured: string[], names: NameCtx = PLAIN): string {
   return `(__jurig$n,__jurig$v)=>{switch(__jurig$n){${cases}}}`;
 }
 
+/**
+ * An async function's patched code is compiled as a generator (`await x` → `yield x`) and driven here, in
+ * the original async function, so every await takes the same microtask ticks as unpatched code. A cell
+ * holding a plain async function (patched code using `for await`) returns a promise, which is adopted.
+ */
+function asyncDriver(call: string): string {
+  return `{const __jurig$g=${call};if(typeof __jurig$g?.next!=="function")return __jurig$g;let __jurig$r=__jurig$g.next(),__jurig$x;for(;;){if(__jurig$r.done)return __jurig$r.value;try{__jurig$x=await __jurig$r.value}catch(__jurig$e){__jurig$r=__jurig$g.throw(__jurig$e);continue}__jurig$r=__jurig$g.next(__jurig$x)}}`;
+}
+
 /** Insert the guard of `d` (whose cell is named `cell`) into its body. */
 export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, names: NameCtx, depth: number, early = false): void {
   const fn = d.fn;
   const acc = accessor(layout.captured, names);
-  const test = `${cell}.p!==void 0`;
+  const test = early ? `${cell}?.p!==void 0` : `${cell}.p!==void 0`;
+  const drive = fn.async && !fn.generator;
   if (layout.conv === 'arrow') {
     const call = `${cell}.p(${acc},this${layout.args ? ',' + layout.args : ''})`;
-    if (fn.body.type === 'BlockStatement') edits.open(fn.body.start + 1, `if(${early ? `${cell}?.p!==void 0` : test})return ${call};${GUARD_END}`, depth);
+    if (fn.body.type === 'BlockStatement') edits.open(fn.body.start + 1, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
     else {
-      edits.open(fn.body.start, `(${early ? `${cell}?.p!==void 0` : test}?${call}:(${GUARD_END}`, depth);
+      edits.open(fn.body.start, `(${test}?${call}:(${GUARD_END}`, depth);
       edits.close(fn.body.end, `${EXPR_END}))`, depth);
     }
     return;
@@ -75,9 +85,7 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   else if (d.kind === 'function' && !fn.async && !fn.generator) call = `new.target?Reflect.construct(${target},arguments,new.target):${target}.apply(this,arguments)`;
   else call = `${target}.apply(this,arguments)`;
   if (fn.generator) call = 'yield*' + call;
-  // `?.` where the function may run before the module's prelude (see earlyDefs)
-  const t = early ? `${cell}?.p!==void 0` : test;
-  edits.open(fn.body.start + 1, `if(${t})return ${call};${GUARD_END}`, depth);
+  edits.open(fn.body.start + 1, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
 }
 
 export const STATIC_BLOCK_RE = /static\{__jurig\$m\.k\("(?:[^"\\]|\\.)*",this(?:,\(__jurig\$code\)=>eval\(__jurig\$code\))?\)\}/g;
@@ -120,21 +128,23 @@ export function earlyDefs(info: ModuleInfo): Set<Def> {
 }
 
 /** The loader's instrumentation of a whole module. Returns the edits over info.js. */
-export function instrumentModule(info: ModuleInfo, hash: string): { edits: Edits; prelude: string; appendix: string } {
+export function instrumentModule(info: ModuleInfo, hash: string, tag: string): { edits: Edits; prelude: string; appendix: string } {
   const edits = new Edits();
   const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
   const early = earlyDefs(info);
-  for (const d of info.defs) insertGuard(edits, d, `__jc${d.index}`, layoutOf(d, info.js), PLAIN, depthOf(d), early.has(d));
+  // cell names carry a tag of the module, so toString() can find the cell of a function it is given
+  const name = (d: Def) => `__jc${d.index}_${tag}`;
+  for (const d of info.defs) insertGuard(edits, d, name(d), layoutOf(d, info.js), PLAIN, depthOf(d), early.has(d));
   for (const c of info.classes) edits.insert(c.bodyStart, classRegistration(c.path, c.hasPrivate));
   // top-level `const` becomes `let` (same width) so that re-run statements can rebind them
   for (const st of info.statements) {
     const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
     if (decl && decl.type === 'VariableDeclaration' && decl.kind === 'const') edits.replace(decl.start, decl.start + 5, 'let  ');
   }
-  const cell = (d: Def) => `__jc${d.index}={p:void 0}`;
+  const cell = (d: Def) => `${name(d)}={p:void 0}`;
   const vars = info.defs.filter((d) => early.has(d)).map(cell);
   const consts = info.defs.filter((d) => !early.has(d)).map(cell);
-  consts.push(`__jurig$m=globalThis[Symbol.for("jurig")].m(import.meta,__jurig$eval,[${info.defs.map((d) => `__jc${d.index}`).join(',')}],${JSON.stringify(hash)})`);
+  consts.push(`__jurig$m=globalThis[Symbol.for("jurig")].m(import.meta,__jurig$eval,[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
   const prelude = `${vars.length ? `var ${vars.join(',')};` : ''}const ${consts.join(',')};`;
   const appendix = '\nfunction __jurig$eval(__jurig$code){return eval(__jurig$code)}';
   return { edits, prelude, appendix };
