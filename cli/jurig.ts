@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { defaultOptions, ENV_KEY, type JurigOptions } from '../loader/options.js';
 
 const HELP = `Usage: jurig [options] [script.ts|script.js] [args...]
@@ -60,6 +61,20 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+// Node gives workers the execArgv the process started with, which does not hold the `--import` added
+// above: workers created without execArgv of their own get process.execArgv, as `node --import` would.
+function inheritLoaderInWorkers(): void {
+  const wt = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  const Base = wt.Worker;
+  const Worker = class Worker extends Base {
+    constructor(file: string | URL, options: import('node:worker_threads').WorkerOptions = {}) {
+      super(file, options.execArgv ? options : { ...options, execArgv: [...process.execArgv] });
+    }
+  };
+  (wt as { Worker: typeof Base }).Worker = Worker;
+  syncBuiltinESMExports();
+}
+
 async function main(): Promise<void> {
   const split = splitArgs(process.argv.slice(2));
   const { own } = split;
@@ -102,6 +117,7 @@ async function main(): Promise<void> {
   const register = new URL('../loader/register.js', import.meta.url).href;
   process.env[ENV_KEY] = JSON.stringify(options);
   process.execArgv.push('--import', register);
+  inheritLoaderInWorkers();
   await import(register);
   if (script === null) {
     process.argv.splice(1, process.argv.length - 1, ...rest);

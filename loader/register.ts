@@ -2,13 +2,21 @@
 // unmapped), tsx for TypeScript resolution and for everything jurig does not instrument, then jurig's
 // load hook in front of it, then the runtime that patches modules as their files change.
 import * as nodeModule from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 import { readOptions } from './options.js';
 
 process.setSourceMapsEnabled(true);
 const options = readOptions();
 
-// tsx registers its own hooks (ESM and CommonJS) when imported on the main thread
-await import('tsx' as string);
+// tsx registers its own hooks (ESM and CommonJS) when imported on the main thread; in a worker (which runs
+// this file again through the inherited execArgv) it must be asked to, or `./x.js` → `x.ts` fails there.
+if (isMainThread) await import('tsx' as string);
+else {
+  const esm = (await import('tsx/esm/api' as string)) as { register(): unknown };
+  const cjs = (await import('tsx/cjs/api' as string)) as { register(): unknown };
+  esm.register();
+  cjs.register();
+}
 
 type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
 const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad }) => unknown }).registerHooks;

@@ -1,6 +1,7 @@
 // The event stream of what jurig does. The CLI's verbose log is one listener; `jurig/api` users add theirs.
 import { relative } from 'node:path';
 import { styleText } from 'node:util';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 export type JurigEvent =
   | { type: 'watch'; file: string }
@@ -56,8 +57,9 @@ function cut(text: string): string {
 }
 
 export function installLogger(verbose: boolean): void {
+  // each worker thread patches its own copy of the modules: its lines say which thread they come from
+  const thread = isMainThread ? '' : `[worker ${threadId}] `;
   on((e) => {
-    if (e.type === 'error' || e.type === 'warn') process.stderr.write(formatEvent(e) + '\n');
-    else if (verbose) process.stderr.write(formatEvent(e) + '\n');
+    if (e.type === 'error' || e.type === 'warn' || verbose) process.stderr.write(thread + formatEvent(e) + '\n');
   });
 }
