@@ -11,6 +11,8 @@ import { CompileError, tsOptionsFor } from './transform/to-js.js';
 const INSTRUMENTED = /\.(ts|mts|js|mjs)$/;
 // jurig's own code (dist/) is never instrumented, even when the watch root contains it
 const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
+// cache entries are keyed by jurig's version too: a new jurig never reuses an old transform
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function instrumentedPath(url: string, o: JurigOptions): string | null {
   if (!url.startsWith('file:')) return null;
@@ -38,7 +40,7 @@ export class Loader {
     const file = instrumentedPath(url, this.options);
     if (!file) return null;
     const source = readFileSync(file, 'utf8');
-    const key = this.cache.key([TRANSFORM_VERSION, url, JSON.stringify(tsOptionsFor(file)), hashSource(source)]);
+    const key = this.cache.key([VERSION, TRANSFORM_VERSION, url, JSON.stringify(tsOptionsFor(file)), hashSource(source)]);
     const cached = this.cache.get(key);
     if (cached !== null) return cached === '' ? null : cached;
     let code: string | null;
