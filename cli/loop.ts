@@ -22,12 +22,12 @@ function rt(): RuntimeGlobal {
 }
 
 const real = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
-const sessionScript = new URL('./session.js', import.meta.url).pathname;
+const ownScripts = new Set(['./session.js', './jurig.js'].map((f) => real(new URL(f, import.meta.url).pathname)));
 
-/** The script's file (or -m module's, once run-module has set argv[1]). */
+/** The script's file (or -m module's, once run-module has set argv[1]); null in a session without one. */
 function entryFile(): string | null {
   const a = process.argv[1];
-  if (!a || real(a) === real(sessionScript)) return null;
+  if (!a || ownScripts.has(real(a))) return null;
   return real(a.startsWith('file:') ? new URL(a).pathname : a);
 }
 
@@ -38,7 +38,7 @@ export async function start(options: JurigOptions): Promise<void> {
     conformMod = await import('../runtime/conform.js');
     installLoops(targets);
   }
-  if (options.interactive && entryFile() !== null) scheduleRepl();
+  if (options.interactive) scheduleRepl();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -47,10 +47,10 @@ export async function start(options: JurigOptions): Promise<void> {
 function scheduleRepl(): void {
   let started = false;
   const begin = () => {
-    if (started) return;
+    const file = entryFile();
+    if (started || file === null) return; // no script: cli/session.ts starts the REPL
     started = true;
     off();
-    const file = entryFile();
     const scope = file ? rt().byFile.get(file) ?? null : null;
     void import('./repl.js').then(({ startRepl }) => startRepl({ scope }));
   };

@@ -2,6 +2,9 @@
 import { readOptions } from '../loader/options.js';
 
 const options = readOptions();
+// process.argv[1] is this file, as for a script (the CLI may have left only the arguments there)
+const self = new URL(import.meta.url).pathname;
+if (process.argv[1] !== self) process.argv.splice(1, 0, self);
 if (options.module) {
   const { runModule } = await import('./run-module.js');
   await runModule(options.module);

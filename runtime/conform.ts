@@ -118,7 +118,7 @@ function locateByGuard(fn: Function, g: RuntimeGlobal): Location | null {
   nativeToString ??= runInNewContext('Function.prototype.toString') as (this: Function) => string;
   let text: string;
   try { text = nativeToString.call(fn); } catch { return null; }
-  const indices = [...new Set([...text.matchAll(/__jc(\d+)\.p!==void 0/g)].map((m) => Number(m[1])))];
+  const indices = [...new Set([...text.matchAll(/__jc(\d+)(?:_\w+)?\??\.p!==void 0/g)].map((m) => Number(m[1])))];
   if (!indices.length || /^class\b/.test(text)) return null;
   const saved: { cell: { p: Function | undefined }; p: Function | undefined; desc: PropertyDescriptor | undefined }[] = [];
   const HIT = Symbol('jurig.locate');

@@ -1,5 +1,5 @@
 // The runtime: instrumented modules register here as they start; saved files become patches.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { JurigOptions } from '../loader/options.js';
@@ -24,6 +24,12 @@ export interface RuntimeGlobal {
   applySource(file: string, text: string): Promise<ApplyResult>;
   hooks: Set<SaveHook>; // jurig/api: called around every applied save (and applySource)
   close(): Promise<void>; // stop watching files
+}
+
+// The file's mtime and text when last read: an event that changes neither is not a save
+const seenOnDisk = new Map<string, string>();
+function diskKey(file: string, text: string): string {
+  try { return `${statSync(file).mtimeMs}\0${text}`; } catch { return text; }
 }
 
 export interface SaveHook { before?(file: string): void; after?(file: string, events: JurigEvent[]): void }
@@ -59,6 +65,7 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
   let source: string | null = null;
   const file = fileURLToPath(meta.url.replace(/[?#].*$/, ''));
   try { source = readFileSync(file, 'utf8'); } catch { /* deleted meanwhile: first save re-reads */ }
+  if (source !== null) seenOnDisk.set(file, diskKey(file, source));
   const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
@@ -127,7 +134,7 @@ const saves = new (class {
     if (!rec) return;
     let text: string;
     try { text = readFileSync(file, 'utf8'); } catch { return; }
-    if (text === (rec.state?.source ?? rec.loadedSource)) return;
+    if (text === (rec.state?.source ?? rec.loadedSource) || seenOnDisk.get(file) === diskKey(file, text)) return;
     const st = this.state(file);
     if (st.busy) { st.again = true; return; }
     void this.process(file);
@@ -147,7 +154,8 @@ const saves = new (class {
         try { text = readFileSync(file, 'utf8'); } catch { break; }
         let running: string;
         try { running = ensureState(rec).source; } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
-        if (text === running) break;
+        const key = diskKey(file, text);
+        if (text === running || seenOnDisk.get(file) === key) { seenOnDisk.set(file, key); break; } // a live patch (Recoder) survives events that are not saves
         const settle = st.lastEvent + options.debounce - performance.now();
         let plan;
         try {
@@ -164,6 +172,7 @@ const saves = new (class {
         const before = rec.state!.source;
         callHooks('before', file);
         await applyPlan(rec, plan, resolveImport);
+        seenOnDisk.set(file, key);
         updateLineShifts(rec, before);
         callHooks('after', file, plan.events);
         if (!st.again) break;
