@@ -11,7 +11,7 @@ export async function initialize(options: JurigOptions): Promise<void> {
 type NextLoad = (url: string, context: object) => Promise<object>;
 
 export async function load(url: string, context: object, nextLoad: NextLoad): Promise<object> {
-  const source = loader?.load(url) ?? null;
-  if (source === null) return nextLoad(url, context);
-  return { format: 'module', source, shortCircuit: true };
+  const out = loader?.load(url) ?? null;
+  if (out === null) return nextLoad(url, context);
+  return { format: out.format, source: out.source, shortCircuit: true };
 }

@@ -8,7 +8,7 @@ import type { JurigOptions } from './options.js';
 import { hashSource, TRANSFORM_VERSION, transformModule } from './transform/index.js';
 import { CompileError, tsOptionsFor } from './transform/to-js.js';
 
-const INSTRUMENTED = /\.(ts|mts|js|mjs)$/;
+const INSTRUMENTED = /\.(ts|mts|js|mjs|cjs)$/;
 // jurig's own code (dist/) is never instrumented, even when the watch root contains it
 const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
 // cache entries are keyed by jurig's version too: a new jurig never reuses an old transform
@@ -35,22 +35,27 @@ export class Loader {
     this.cache = new TransformCache(options.cacheDir);
   }
 
-  /** Instrumented source for url, or null to let the next loader (tsx, node) handle it. */
-  load(url: string): string | null {
+  /** Instrumented source and format for url, or null to let the next loader (tsx, node) handle it. */
+  load(url: string): { source: string; format: 'module' | 'commonjs' } | null {
     const file = instrumentedPath(url, this.options);
     if (!file) return null;
     const source = readFileSync(file, 'utf8');
     const key = this.cache.key([VERSION, TRANSFORM_VERSION, url, JSON.stringify(tsOptionsFor(file)), hashSource(source)]);
     const cached = this.cache.get(key);
-    if (cached !== null) return cached === '' ? null : cached;
-    let code: string | null;
+    // an entry is the format on its first line, then the code; '' records "left to tsx/node"
+    if (cached !== null) {
+      if (cached === '') return null;
+      const nl = cached.indexOf('\n');
+      return { format: cached.slice(0, nl) as 'module' | 'commonjs', source: cached.slice(nl + 1) };
+    }
+    let out;
     try {
-      code = transformModule(source, file, url);
+      out = transformModule(source, file, url);
     } catch (e) {
       throw startupError(e, file);
     }
-    this.cache.set(key, code ?? ''); // '' records "CommonJS: not instrumented"
-    return code;
+    this.cache.set(key, out ? `${out.format}\n${out.code}` : '');
+    return out && { source: out.code, format: out.format };
   }
 }
 

@@ -26,9 +26,9 @@ if (typeof registerHooks === 'function' && syncHooksComposeWithAsync()) {
   const loader = new Loader(options);
   registerHooks({
     load(url, context, next) {
-      const source = loader.load(url);
-      if (source === null) return next(url, context);
-      return { format: 'module', source, shortCircuit: true };
+      const out = loader.load(url);
+      if (out === null) return next(url, context);
+      return { format: out.format, source: out.source, shortCircuit: true };
     },
   });
 } else {

@@ -105,6 +105,9 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     if (loc) throw new SaveRejected((e as Error).message.replace(/ \(\d+:\d+\)$/, ''), loc.line, loc.column + 1, codeFrame(newSource, loc.line, loc.column + 1));
     throw e;
   }
+  if (an.format !== state.an.format) {
+    throw new SaveRejected(`the file changed from ${state.an.format === 'module' ? 'an ES module' : 'CommonJS'} to ${an.format === 'module' ? 'an ES module' : 'CommonJS'}; restart to apply`, 1, 1, '');
+  }
   const info = an.info, old = state.an.info;
   const events: JurigEvent[] = [];
   const file = rec.file;

@@ -103,7 +103,7 @@ async function startWatcher(): Promise<void> {
 // Saves: one file at a time, last write wins; anything that deletes code waits out the debounce window,
 // because an editor that truncates before writing looks like "everything was deleted" for a moment.
 
-interface FileState { busy: boolean; again: boolean; lastEvent: number; reported: string | null; trailing: ReturnType<typeof setTimeout> | null }
+interface FileState { busy: boolean; again: boolean; reported: string | null; trailing: ReturnType<typeof setTimeout> | null }
 
 // chokidar throttles events per path (5 ms, and 50 ms for changes) without a trailing event, so the last
 // write of a burst can go unseen: once a burst has been quiet this long, the file is read once more.
@@ -114,7 +114,6 @@ const saves = new (class {
 
   event(file: string): void {
     const st = this.state(file);
-    st.lastEvent = performance.now();
     if (st.trailing) clearTimeout(st.trailing);
     st.trailing = setTimeout(() => { st.trailing = null; this.recheck(file); }, TRAILING_CHECK_MS);
     st.trailing.unref();
@@ -124,7 +123,7 @@ const saves = new (class {
 
   private state(file: string): FileState {
     let st = this.states.get(file);
-    if (!st) this.states.set(file, (st = { busy: false, again: false, lastEvent: 0, reported: null, trailing: null }));
+    if (!st) this.states.set(file, (st = { busy: false, again: false, reported: null, trailing: null }));
     return st;
   }
 
@@ -148,6 +147,10 @@ const saves = new (class {
     st.busy = true;
     try {
       const { planSave, applyPlan, SaveRejected, ensureState } = await import('./patch.js');
+      // A file caught in the middle of a write can parse (cut at a statement boundary) and look like a
+      // save that deletes code, or not parse at all. Either is acted on only once the same text has been
+      // read twice, `debounce` ms apart; a save that only changes or adds code applies at once.
+      let confirming: string | null = null;
       for (;;) {
         st.again = false;
         let text: string;
@@ -156,17 +159,18 @@ const saves = new (class {
         try { running = ensureState(rec).source; } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
         const key = diskKey(file, text);
         if (text === running || seenOnDisk.get(file) === key) { seenOnDisk.set(file, key); break; } // a live patch (Recoder) survives events that are not saves
-        const settle = st.lastEvent + options.debounce - performance.now();
         let plan;
         try {
           plan = planSave(rec, text);
         } catch (e) {
-          if (settle > 0) { await sleep(settle); continue; } // maybe half-written: look again once it settles
+          if (confirming !== text) { confirming = text; await sleep(options.debounce); continue; }
           this.report(rec, st, e, SaveRejected, text);
           if (!st.again) break;
           continue;
         }
-        if (settle > 0 && (plan.events.some((e) => e.type === 'delete') || text.trim() === '')) { await sleep(settle); continue; }
+        const risky = text.trim() === '' || plan.events.some((e) => e.type === 'delete');
+        if (risky && confirming !== text) { confirming = text; await sleep(options.debounce); continue; }
+        confirming = null;
         if (st.again) continue; // a newer write arrived while planning
         st.reported = null;
         const before = rec.state!.source;

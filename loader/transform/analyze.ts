@@ -92,6 +92,11 @@ export function parseModule(js: string): N {
   return acornParse(js, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
 }
 
+/** CommonJS code: a (possibly sloppy) function body, where a top-level `return` is allowed. */
+export function parseScript(js: string): N {
+  return acornParse(js, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
+}
+
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'value', 'regex', 'bigint', 'operator', 'kind', 'sourceType']);
 

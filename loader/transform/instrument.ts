@@ -70,9 +70,10 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   const acc = accessor(layout.captured, names);
   const test = early ? `${cell}?.p!==void 0` : `${cell}.p!==void 0`;
   const drive = fn.async && !fn.generator;
+  const at = bodyStart(fn);
   if (layout.conv === 'arrow') {
     const call = `${cell}.p(${acc},this${layout.args ? ',' + layout.args : ''})`;
-    if (fn.body.type === 'BlockStatement') edits.open(fn.body.start + 1, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
+    if (fn.body.type === 'BlockStatement') edits.open(at, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
     else {
       edits.open(fn.body.start, `(${test}?${call}:(${GUARD_END}`, depth);
       edits.close(fn.body.end, `${EXPR_END}))`, depth);
@@ -85,7 +86,14 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   else if (d.kind === 'function' && !fn.async && !fn.generator) call = `new.target?Reflect.construct(${target},arguments,new.target):${target}.apply(this,arguments)`;
   else call = `${target}.apply(this,arguments)`;
   if (fn.generator) call = 'yield*' + call;
-  edits.open(fn.body.start + 1, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
+  edits.open(at, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
+}
+
+/** Where a guard goes: after the body's `{` and its directive prologue ('use strict' must stay first). */
+function bodyStart(fn: N): number {
+  let at = fn.body.start + 1;
+  if (fn.body.type === 'BlockStatement') for (const st of fn.body.body) { if (st.directive === undefined) break; at = st.end; }
+  return at;
 }
 
 export const STATIC_BLOCK_RE = /static\{__jurig\$m\.k\("(?:[^"\\]|\\.)*",this(?:,\(__jurig\$code\)=>eval\(__jurig\$code\))?\)\}/g;
@@ -128,10 +136,11 @@ export function earlyDefs(info: ModuleInfo): Set<Def> {
 }
 
 /** The loader's instrumentation of a whole module. Returns the edits over info.js. */
-export function instrumentModule(info: ModuleInfo, hash: string, tag: string): { edits: Edits; prelude: string; appendix: string } {
+export function instrumentModule(info: ModuleInfo, hash: string, tag: string, meta = 'import.meta', esm = true): { edits: Edits; prelude: string; appendix: string } {
   const edits = new Edits();
   const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
-  const early = earlyDefs(info);
+  // CommonJS modules run top to bottom: nothing of theirs is callable before their prelude
+  const early = esm ? earlyDefs(info) : new Set<Def>();
   // cell names carry a tag of the module, so toString() can find the cell of a function it is given
   const name = (d: Def) => `__jc${d.index}_${tag}`;
   for (const d of info.defs) insertGuard(edits, d, name(d), layoutOf(d, info.js), PLAIN, depthOf(d), early.has(d));
@@ -144,7 +153,7 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string): {
   const cell = (d: Def) => `${name(d)}={p:void 0}`;
   const vars = info.defs.filter((d) => early.has(d)).map(cell);
   const consts = info.defs.filter((d) => !early.has(d)).map(cell);
-  consts.push(`__jurig$m=globalThis[Symbol.for("jurig")].m(import.meta,__jurig$eval,[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
+  consts.push(`__jurig$m=globalThis[Symbol.for("jurig")].m(${meta},__jurig$eval,[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
   const prelude = `${vars.length ? `var ${vars.join(',')};` : ''}const ${consts.join(',')};`;
   const appendix = '\nfunction __jurig$eval(__jurig$code){return eval(__jurig$code)}';
   return { edits, prelude, appendix };
