@@ -5,8 +5,22 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransformCache } from './cache.js';
 import type { JurigOptions } from './options.js';
-import { hashSource, TRANSFORM_VERSION, transformModule } from './transform/index.js';
-import { CompileError, tsOptionsFor } from './transform/to-js.js';
+import { createRequire } from 'node:module';
+import { tsOptionsFor } from './transform/ts-options.js';
+import { hashSource } from './transform/hash.js';
+
+// The transform (SWC, acorn, the analysis: ~60 ms to load) is loaded only on a cache miss, so a warm
+// start pays nothing for it. require() of ESM: synchronous, as the in-thread load hook must be.
+const require = createRequire(import.meta.url);
+type Transform = typeof import('./transform/index.js');
+type ToJs = typeof import('./transform/to-js.js');
+let transform: Transform | null = null;
+let toJs: ToJs | null = null;
+const loadTransform = () => (transform ??= require('./transform/index.js') as Transform);
+const loadToJs = () => (toJs ??= require('./transform/to-js.js') as ToJs);
+
+// bump when the instrumented output changes, so old cache entries are not reused
+const TRANSFORM_VERSION = '3';
 
 const INSTRUMENTED = /\.(ts|mts|js|mjs|cjs)$/;
 // jurig's own code (dist/) is never instrumented, even when the watch root contains it
@@ -50,7 +64,7 @@ export class Loader {
     }
     let out;
     try {
-      out = transformModule(source, file, url);
+      out = loadTransform().transformModule(source, file, url);
     } catch (e) {
       throw startupError(e, file);
     }
@@ -61,7 +75,7 @@ export class Loader {
 
 // A file that does not compile at start fails like it would under node/tsx, with a code frame.
 function startupError(e: unknown, file: string): Error {
-  if (e instanceof CompileError) {
+  if (e instanceof loadToJs().CompileError) {
     const err = new SyntaxError(`${file}:${e.line}:${e.column}: ${e.message}\n${e.frame}`);
     return err;
   }

@@ -15,6 +15,8 @@ const byTag = new Map<string, ModuleRecord>(); // the loader's tag in cell names
 let options: JurigOptions;
 let watcher: { add(file: string): void; close(): Promise<void> } | null = null;
 const pendingWatch: string[] = [];
+// kept after the first save: on Node 20 every dynamic import() is a round trip to the hooks thread
+let patchModule: typeof import('./patch.js') | null = null;
 
 export interface RuntimeGlobal {
   m(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string, tag: string): ModuleRecord;
@@ -96,7 +98,7 @@ async function startWatcher(): Promise<void> {
   watcher = w;
   for (const f of pendingWatch.splice(0)) w.add(f);
   // warm up the patch path (SWC, the analysis) while the program starts, not at the first save
-  setTimeout(() => { void import('./patch.js').catch(() => {}); }, 200).unref();
+  setTimeout(() => { void import('./patch.js').then((m) => (patchModule = m), () => {}); }, 200).unref();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ const saves = new (class {
     if (st.busy) { st.again = true; return; }
     st.busy = true;
     try {
-      const { planSave, applyPlan, SaveRejected, ensureState } = await import('./patch.js');
+      const { planSave, applyPlan, SaveRejected, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
       // A file caught in the middle of a write can parse (cut at a statement boundary) and look like a
       // save that deletes code, or not parse at all. Either is acted on only once the same text has been
       // read twice, `debounce` ms apart; a save that only changes or adds code applies at once.
@@ -206,7 +208,7 @@ const saves = new (class {
 export async function applySource(file: string, text: string): Promise<ApplyResult> {
   const rec = byFile.get(file);
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
-  const { planSave, applyPlan, ensureState } = await import('./patch.js');
+  const { planSave, applyPlan, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
   try {
     const before = ensureState(rec).source;
     if (before === text) return { ok: true };

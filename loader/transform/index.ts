@@ -1,16 +1,13 @@
 // The loader's transform of one file: JS (via SWC for TypeScript) → analysis → instrumented code with an
 // inline source map back to the user's file. Deterministic: the runtime re-runs the same analysis.
-import { createHash } from 'node:crypto';
 import { analyze, type ModuleInfo, parseModule, parseScript } from './analyze.js';
 import { applyEdits, composeMap, mapComment, type BaseMap } from './edits.js';
 import { instrumentModule } from './instrument.js';
 import { toJs } from './to-js.js';
 
-export const TRANSFORM_VERSION = '2';
+import { hashSource } from './hash.js';
 
-export function hashSource(source: string): string {
-  return createHash('sha1').update(source).digest('base64url');
-}
+export { hashSource };
 
 /** A short tag for a module URL (FNV-1a, base 36), part of its cell names. */
 export function moduleTag(url: string): string {
