@@ -5,8 +5,8 @@ import { EXPR_END, GUARD_END } from '../loader/transform/instrument.js';
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const INSERTED = new RegExp(
   [
-    `if\\(__jc\\w+?\\??\\.p!==void 0\\)[\\s\\S]*?${esc(GUARD_END)}`, // statement guard
-    `\\(__jc\\w+?\\??\\.p!==void 0\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
+    `if\\((?:__jurig\\$live&&)?__jc\\w+?\\.p!==void 0\\)[\\s\\S]*?${esc(GUARD_END)}`, // statement guard
+    `\\((?:__jurig\\$live&&)?__jc\\w+?\\.p!==void 0\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
     `${esc(EXPR_END)}\\)\\)`, // expression-arrow guard, closing
     `static\\{__jurig\\$m\\.k\\("(?:[^"\\\\]|\\\\.)*",this(?:,\\(__jurig\\$code\\)=>eval\\(__jurig\\$code\\))?\\)\\}`, // class registration
   ].join('|'),
@@ -14,7 +14,7 @@ const INSERTED = new RegExp(
 );
 
 // the function's own guard: the first one in its text (nested functions come after their parent's)
-const OWN_GUARD = /__jc(\d+)_([0-9a-z]+)\??\.p!==void 0/;
+const OWN_GUARD = /__jc(\d+)_([0-9a-z]+)\.p!==void 0/;
 
 /** patchedText(index, tag): the text of the definition a patch put in that cell, if any. */
 export function installToString(patchedText: (index: number, tag: string) => string | undefined): void {
