@@ -33,8 +33,12 @@ export class ModuleRecord {
   readonly file: string;
   readonly a: Record<string, unknown> = Object.create(null);
   readonly classes = new Map<string, ClassEntry[]>();
-  /** Module-level names of the version that was loaded (eval can assign these, and only these). */
+  /** Module-level names of the loaded version that patch code uses directly (a name that is not one of
+   * these lives in `a`). */
   bindings: Set<string> | null = null;
+  /** Module-level consts of the loaded version that stayed `const` (not exported): eval can read them, but
+   * a changed value must go to `a`, and what reads them is recompiled to read it there. */
+  consts: Set<string> | null = null;
   state: RunningState | null = null;
   version = 0;
   loadedSource: string | null;

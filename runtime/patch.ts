@@ -4,10 +4,10 @@
 //   apply — bind new imports, swap cells, add/remove class members, then run the new or changed top-level
 //           statements in file order (a statement that throws is reported; the rest still applies).
 import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
-import type { ClassInfo, Def, N } from '../loader/transform/analyze.js';
+import { type ClassInfo, type Def, innermostDefFinder, type N, patternNames } from '../loader/transform/analyze.js';
 import { applyEdits, composeMap, Edits, lineIndex, lineStartsOf, mapComment } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
-import { CannotApply, type CompileCtx, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
+import { CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
 import { codeFrame, CompileError } from '../loader/transform/to-js.js';
 import { childrenOf, matchStatements, moduleNames, ownText, statementViews } from './diff.js';
 import { emit, type JurigEvent } from './events.js';
@@ -52,6 +52,8 @@ export function ensureState(rec: ModuleRecord): RunningState {
   const cells = new Map<string, CellEntry>();
   for (const d of an.info.defs) cells.set(d.path, { cell: rec.initialCells[d.index], layout: layoutOf(d, an.js), kind: d.kind });
   rec.bindings = moduleNames(an.info);
+  const exported = exportedLocals(an.info);
+  rec.consts = new Set([...an.info.moduleScope.decls.values()].filter((b) => b.kind === 'const' && !exported.has(b.name)).map((b) => b.name));
   rec.state = { source, an, cells, failed: new Set(), exports: exportNames(an.js) };
   rec.loadedSource = null;
   return rec.state;
@@ -77,6 +79,7 @@ interface ImportBind { specifier: string; names: { local: string; imported: stri
 
 export interface Plan {
   next: RunningState;
+  bindings: Set<string>;
   updates: CellUpdate[];
   adds: MemberAdd[];
   deletes: MemberDelete[];
@@ -123,7 +126,26 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const newCells = new Map<string, CellEntry>(); // cells made by this save (new or re-created definitions)
 
   // which definitions changed
+  // Names a patch uses directly; a still-const module const whose statement runs again in this save
+  // moves to `a`, and every definition reading it is recompiled to read it there.
+  const bindings = new Set(rec.bindings!);
+  const oldViews = statementViews(old, oldKids), newViews = statementViews(info, newKids);
+  const match = matchStatements(oldViews, newViews);
+  const moved = new Set<string>();
+  const innermostDef = innermostDefFinder(info.defs);
+  newViews.forEach((v, i) => {
+    if (match[i] !== -1 && !state.failed.has(v.text)) return;
+    if (v.decl?.type !== 'VariableDeclaration') return;
+    for (const x of v.decl.declarations) for (const n of patternNames(x.id)) if (rec.consts!.has(n) && bindings.has(n)) { bindings.delete(n); moved.add(n); }
+  });
+
   const changed = new Set<Def>();
+  if (moved.size) {
+    for (const r of info.refs) {
+      if (!moved.has(r.name) || r.binding?.scope.kind !== 'module' || r.decl) continue;
+      for (let d = innermostDef(r.node.start); d; d = d.parent) if (oldByPath.has(d.path)) { changed.add(d); break; }
+    }
+  }
   for (const d of info.defs) {
     const o = oldByPath.get(d.path);
     if (o ? ownText(old, o, oldKids) !== ownText(info, d, newKids) : revived(d)) changed.add(d);
@@ -132,7 +154,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   // A definition deleted by an earlier save and back now: its old function objects still route through
   // its cell, so the cell gets the new code (unless the definition is part of something re-created).
   function revived(d: Def): boolean {
-    return state.cells.has(d.path) && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !rec.bindings!.has(d.fn.id?.name));
+    return state.cells.has(d.path) && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !bindings.has(d.fn.id?.name));
   }
 
   // Definitions whose running closures cannot take the new code are re-created by their parent instead;
@@ -163,7 +185,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   // A compile context: cells of nested definitions, by identity, new ones where needed.
   const makeCtx = (cells: Cell[]): CompileCtx => ({
     info,
-    hasModuleBinding: (name) => rec.bindings!.has(name),
+    hasModuleBinding: (name) => bindings.has(name),
     nested(d: Def) {
       const layout = layoutOf(d, an.js);
       let entry = newCells.get(d.path);
@@ -210,7 +232,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     }
     // a method of an object literal held by a module-level name: `const obj = { m() { super.m() } }`
     const holder = d.parent === null && d.owner?.type === 'Property' ? d.path.slice(0, d.path.lastIndexOf('.')) : '';
-    if (holder && /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(holder) && rec.bindings!.has(holder)) {
+    if (holder && /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(holder) && bindings.has(holder)) {
       const obj = rec.evalHook(holder);
       if (obj && typeof obj === 'object') return Object.getPrototypeOf(obj);
     }
@@ -325,8 +347,6 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   }
 
   // top-level statements: run the new and changed ones
-  const oldViews = statementViews(old, oldKids), newViews = statementViews(info, newKids);
-  const match = matchStatements(oldViews, newViews);
   const runs: StatementRun[] = [];
   const imports: ImportBind[] = [];
   const newLines = newSource.split(/\r?\n/);
@@ -338,7 +358,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     if (node.type === 'ImportDeclaration') {
       const names = node.specifiers
         .map((s: N) => ({ local: s.local.name, imported: s.type === 'ImportNamespaceSpecifier' ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : s.imported.name ?? s.imported.value }))
-        .filter((n: { local: string }) => !rec.bindings!.has(n.local));
+        .filter((n: { local: string }) => !bindings.has(n.local));
       imports.push({ specifier: node.source.value, names, line: at(node.start) });
       return;
     }
@@ -346,7 +366,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       if (match[i] === -1) events.push({ type: 'warn', file, line: at(node.start), message: 'changes to export lists and default exports take effect after a restart' });
       return;
     }
-    if (decl?.type === 'FunctionDeclaration' && decl.id && rec.bindings!.has(decl.id.name)) return; // its body is patched through its cell
+    if (decl?.type === 'FunctionDeclaration' && decl.id && bindings.has(decl.id.name)) return; // its body is patched through its cell
     if (node.type === 'ExportDefaultDeclaration' && !decl?.id) return;
     runs.push(compileStatement(v.node, decl, v.text));
   });
@@ -365,7 +385,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       throw e;
     }
     if (decl !== node) edits.replace(node.start, decl.start, ''); // `export`
-    const target = (name: string) => (rec.bindings!.has(name) ? name : `__jurig$m.a[${JSON.stringify(name)}]`);
+    const target = (name: string) => (bindings.has(name) ? name : `__jurig$m.a[${JSON.stringify(name)}]`);
     if (decl.type === 'VariableDeclaration') {
       const ds = decl.declarations;
       edits.replace(decl.start, ds[0].start, '(');
@@ -373,7 +393,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       edits.close(ds[ds.length - 1].end, ')', 0);
     } else if (isDecl && decl.id) {
       edits.insert(decl.start, `${target(decl.id.name)}=`, -1);
-      if (decl.type === 'ClassDeclaration' && rec.bindings!.has(decl.id.name)) {
+      if (decl.type === 'ClassDeclaration' && bindings.has(decl.id.name)) {
         events.push({ type: 'warn', file, line: at(node.start), message: `class ${decl.id.name} is re-created (its fields, base class or decorators changed): instances made before this save keep their fields and base class, and their methods stay live` });
       }
     }
@@ -393,6 +413,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   for (const [p, e] of newCells) cells.set(p, e);
   return {
     next: { source: newSource, an, cells, failed: new Set(state.failed), exports },
+    bindings,
     updates, adds, deletes, runs, imports, events,
   };
 }
@@ -422,6 +443,7 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
     else Object.defineProperty(target, key, { value: m.fn, writable: true, configurable: true, enumerable: false });
   }
   rec.state = plan.next;
+  rec.bindings = plan.bindings;
   rec.version++;
   for (const e of plan.events) emit(e);
 
