@@ -107,7 +107,7 @@ for (let p = 0; p < PROCS && !failure; p++) {
   for (const [mode, args, e] of [['plain', ['--import', TSX_LOADER, driver], {}], ['jurig', ['--import', REGISTER_URL, driver], env]]) {
     const r = await run(args, { cwd: dir, env: e });
     const j = lastJson(r.out, 'out');
-    if (r.code !== 0 || !j) { failure = `${mode} failed (exit ${r.code}): ${r.err.split('\n').slice(0, 6).join(' | ')}`; break; }
+    if (r.code !== 0 || !j) { failure = `${mode} failed (exit ${r.code}): ${r.err.split('\n').slice(0, 6).join(' | ').slice(0, 400)}`; break; }
     for (const [phase, res] of Object.entries(j.out)) {
       for (const [k, { ns, s }] of Object.entries(res)) {
         const key = mode === 'plain' ? 'plain' : phase;

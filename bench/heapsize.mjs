@@ -70,7 +70,7 @@ for (let p = 0; p < PROCS && !failure; p++) {
   for (const n of [1000, 1000000]) {
     const r = await run(['--expose-gc', '--import', REGISTER_URL, driver], { cwd: dir, env: { ...env, BENCH_N: String(n) } });
     const j = lastJson(r.out, 'method');
-    if (r.code !== 0 || !j) { failure = `N=${n} failed (exit ${r.code}): ${r.err.split('\n').slice(0, 6).join(' | ')}`; break; }
+    if (r.code !== 0 || !j) { failure = `N=${n} failed (exit ${r.code}): ${r.err.split('\n').slice(0, 6).join(' | ').slice(0, 400)}`; break; }
     const x = (res[n] ??= { method: [], closure: [], heap: [] });
     x.method.push(...j.method); x.closure.push(...j.closure); x.heap.push(j.heapMB);
   }

@@ -70,7 +70,7 @@ const results = {};
 for (const [mode, n, step] of [['apply', PATCHES, PATCHES / 10], ['save', SAVES, SAVES / 4]]) {
   const r = await run(['--expose-gc', '--import', REGISTER_URL, driver], { cwd: dir, env: { ...env, BENCH_MODE: mode, BENCH_N: String(n), BENCH_STEP: String(step), BENCH_WARM: '20' } });
   const j = lastJson(r.out, 'points');
-  if (r.code !== 0 || !j) { results[mode] = { error: r.err.split('\n').slice(0, 6).join(' | ') }; console.error(`${mode}: ${results[mode].error}`); continue; }
+  if (r.code !== 0 || !j) { results[mode] = { error: r.err.split('\n').slice(0, 6).join(' | ').slice(0, 400) }; console.error(`${mode}: ${results[mode].error}`); continue; }
   results[mode] = j;
 }
 rm(dir); rm(driver);

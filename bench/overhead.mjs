@@ -5,6 +5,7 @@
 // instrumented and watched (roots: bench/node_modules, includeNodeModules), transform cache warm.
 // Plain and jurig runs alternate; figures are medians. Goal: ≤ 1.03× on each program.
 import { join } from 'node:path';
+import { tmp, rm } from './lib.mjs';
 import {
   BENCH, BENCH_NM, QUICK, REGISTER_URL, ensureBenchDeps, ensureBuilt, fmt, jurigEnv, lastJson, median, ratio, run, table,
   verdict, writeSection,
@@ -14,7 +15,10 @@ ensureBuilt();
 ensureBenchDeps();
 const ROUNDS = QUICK ? 2 : 5;
 const PROGRAMS = (process.env.JURIG_BENCH_PROGRAMS ?? 'acorn,terser,prettier,svelte').split(',');
-const env = jurigEnv({ roots: [BENCH_NM], includeNodeModules: true, cacheDir: join(BENCH, '.cache/jurig') });
+// a fresh transform cache per run (filled by a warm-up run per program): entries of another jurig build never count
+const cacheDir = tmp('overhead-cache');
+const env = jurigEnv({ roots: [BENCH_NM], includeNodeModules: true, cacheDir });
+const short = (s) => s.split('\n').filter(Boolean).slice(0, 6).join(' | ').slice(0, 400);
 
 const rows = [];
 const lines = [];
@@ -27,12 +31,15 @@ for (const p of PROGRAMS) {
   const res = { plain: [], jurig: [] };
   const sums = { plain: new Set(), jurig: new Set() };
   let instrumented = 0, failure = null;
-  await modes.jurig(); // fill the transform cache (cold start is bench 3's subject)
+  { // fill the transform cache (cold start is bench 3's subject)
+    const w = await modes.jurig();
+    if (w.code !== 0) failure = `jurig warm-up run failed (exit ${w.code}): ${short(w.err)}`;
+  }
   for (let i = 0; i < ROUNDS && !failure; i++) {
     for (const m of i % 2 ? ['jurig', 'plain'] : ['plain', 'jurig']) {
       const r = await modes[m]();
       const j = lastJson(r.out, 'checksum');
-      if (r.code !== 0 || !j) { failure = `${m} run failed (exit ${r.code}): ${r.err.split('\n').slice(0, 5).join(' | ')}`; break; }
+      if (r.code !== 0 || !j) { failure = `${m} run failed (exit ${r.code}): ${short(r.err)}`; break; }
       res[m].push({ cpu: j.cpuMs, wall: j.wallMs, total: r.wall });
       sums[m].add(j.checksum);
       if (m === 'jurig') instrumented = j.instrumented;
@@ -50,13 +57,14 @@ for (const p of PROGRAMS) {
   console.log(rows.at(-1).join('  '));
 }
 
+rm(cacheDir);
 const t = table(['program', 'modules instrumented', 'plain CPU ms', 'jurig CPU ms', 'CPU ratio', 'wall ratio', 'goal', '', 'notes'], rows);
 const md = `## 2a. Run-time overhead on real npm programs (\`node bench/overhead.mjs\`)
 
 Work only (imports and instrumentation excluded; start-up is bench 3): CPU time of the work measured in
 the process, medians of ${ROUNDS} alternating plain/jurig processes, jurig's transform cache warm. Every ESM module
-the program loads from bench/node_modules is instrumented and watched (CommonJS files are passed through
-by jurig; all four programs are ESM). ${lines.join('; ')}.
+the program loads from bench/node_modules is instrumented and watched (all four programs are ESM; the
+"modules instrumented" column is the runtime's count of instrumented modules). ${lines.join('; ')}.
 
 ${t}
 `;

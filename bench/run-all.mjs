@@ -20,7 +20,7 @@ const only = process.argv.slice(2);
 const m = machine();
 const t0 = Date.now();
 const timings = [];
-rmSync(join(BENCH, '.results'), { recursive: true, force: true });
+if (!only.length) rmSync(join(BENCH, '.results'), { recursive: true, force: true }); // `run-all.mjs 2a 3` re-runs some, keeps the rest
 for (const [name, file] of BENCHES) {
   if (only.length && !only.some((o) => name.includes(o))) continue;
   console.log(`\n=== ${file} ===`);
