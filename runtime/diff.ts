@@ -14,8 +14,12 @@ function withHoles(js: string, start: number, end: number, holes: { start: numbe
   return out + js.slice(pos, end);
 }
 
+const childrenCache = new WeakMap<ModuleInfo, Map<Def | null, Def[]>>();
 export function childrenOf(info: ModuleInfo): Map<Def | null, Def[]> {
+  const cached = childrenCache.get(info);
+  if (cached) return cached;
   const m = new Map<Def | null, Def[]>();
+  childrenCache.set(info, m);
   for (const d of info.defs) {
     let list = m.get(d.parent);
     if (!list) m.set(d.parent, (list = []));
@@ -27,9 +31,17 @@ export function childrenOf(info: ModuleInfo): Map<Def | null, Def[]> {
 
 /** A definition's text with the definitions nested in it replaced by their identity. */
 export function ownText(info: ModuleInfo, d: Def, children: Map<Def | null, Def[]>): string {
-  const holes = (children.get(d) ?? []).map((c) => ({ start: c.start, end: c.end, text: HOLE + c.path + HOLE }));
-  return withHoles(info.js, d.start, d.end, holes);
+  let cache = ownTexts.get(info);
+  if (!cache) ownTexts.set(info, (cache = new Map()));
+  let t = cache.get(d);
+  if (t === undefined) {
+    const holes = (children.get(d) ?? []).map((c) => ({ start: c.start, end: c.end, text: HOLE + c.path + HOLE }));
+    cache.set(d, (t = withHoles(info.js, d.start, d.end, holes)));
+  }
+  return t;
 }
+// the running version's own texts were computed when it was the new version: kept with it
+const ownTexts = new WeakMap<ModuleInfo, Map<Def, string>>();
 
 export interface StatementView {
   node: N;
@@ -38,10 +50,13 @@ export interface StatementView {
   classInfo: ClassInfo | null; // statement-level class declaration
 }
 
+const viewsCache = new WeakMap<ModuleInfo, StatementView[]>();
 export function statementViews(info: ModuleInfo, children: Map<Def | null, Def[]>): StatementView[] {
+  const cached = viewsCache.get(info);
+  if (cached) return cached;
   const top = children.get(null) ?? [];
   const classByNode = new Map<N, ClassInfo>(info.classes.map((c) => [c.node, c]));
-  return info.statements.map((node: N) => {
+  const views = info.statements.map((node: N) => {
     const decl = node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration' ? node.declaration : node;
     const classInfo = decl && decl.type === 'ClassDeclaration' ? classByNode.get(decl) ?? null : null;
     const holes = top
@@ -53,6 +68,8 @@ export function statementViews(info: ModuleInfo, children: Map<Def | null, Def[]
       }));
     return { node, text: withHoles(info.js, node.start, node.end, holes), decl: decl ?? null, classInfo };
   });
+  viewsCache.set(info, views);
+  return views;
 }
 
 /** Pairs each new statement with an unchanged old one (same own text), keeping order where it can. */
