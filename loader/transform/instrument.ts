@@ -234,32 +234,35 @@ export function rewriteRange(
   // assignments and updates to captured names are rewritten whole
   const handled = new Set<N>();
   const refOf = refIndex(info);
+  const notCaptured = (name: string, pos: number) =>
+    new CannotApply(`uses \`${name}\` from its enclosing function, which the running closures did not capture`, pos);
+  // the accessor index of an identifier assigned in the range that names a captured variable, or -1
+  const capturedWrite = (id: N, pos: number): number => {
+    const ref = refOf.get(id);
+    if (!ref?.binding || ref.binding.scope.kind === 'module' || !outside(ref.binding)) return -1;
+    const i = capIndex(ref.name);
+    if (i < 0) throw notCaptured(ref.name, pos);
+    handled.add(id);
+    return i;
+  };
   const walkWrites = (node: N) => {
     if (!node || typeof node.type !== 'string') return;
     if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
-      const ref = refOf.get(node.left);
-      if (ref?.binding && ref.binding.scope.kind !== 'module' && outside(ref.binding)) {
-        const i = capIndex(ref.name);
-        if (i < 0) throw new CannotApply(`uses \`${ref.name}\` from its enclosing function, which the running closures did not capture`, node.start);
-        handled.add(node.left);
-        const op = node.operator;
-        if (op === '=') edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},`);
-        else if (op === '&&=' || op === '||=' || op === '??=') edits.replace(node.left.start, node.right.start, `(__jurig$s(${2 * i})${op.slice(0, -1)}__jurig$s(${2 * i + 1},`);
-        else edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},__jurig$s(${2 * i})${op.slice(0, -1)}(`);
-        edits.close(node.end, op === '=' ? ')' : '))', 0);
-      }
+      const i = capturedWrite(node.left, node.start);
+      if (i < 0) return;
+      const op = node.operator;
+      if (op === '=') edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},`);
+      else if (op === '&&=' || op === '||=' || op === '??=') edits.replace(node.left.start, node.right.start, `(__jurig$s(${2 * i})${op.slice(0, -1)}__jurig$s(${2 * i + 1},`);
+      else edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},__jurig$s(${2 * i})${op.slice(0, -1)}(`);
+      edits.close(node.end, op === '=' ? ')' : '))', 0);
     } else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier') {
-      const ref = refOf.get(node.argument);
-      if (ref?.binding && ref.binding.scope.kind !== 'module' && outside(ref.binding)) {
-        const i = capIndex(ref.name);
-        if (i < 0) throw new CannotApply(`uses \`${ref.name}\` from its enclosing function, which the running closures did not capture`, node.start);
-        handled.add(node.argument);
-        const op = node.operator;
-        const t = '__jurig$t';
-        edits.replace(node.start, node.end, node.prefix
-          ? `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}))`
-          : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`);
-      }
+      const i = capturedWrite(node.argument, node.start);
+      if (i < 0) return;
+      const op = node.operator;
+      const t = '__jurig$t';
+      edits.replace(node.start, node.end, node.prefix
+        ? `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}))`
+        : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`);
     }
   };
   const visitAll = (node: N) => {
@@ -283,7 +286,7 @@ export function rewriteRange(
       if (!ctx.hasModuleBinding(r.name)) text = addedName(r.name);
     } else if (outside(b)) {
       const i = capIndex(r.name);
-      if (i < 0) throw new CannotApply(`uses \`${r.name}\` from its enclosing function, which the running closures did not capture`, r.node.start);
+      if (i < 0) throw notCaptured(r.name, r.node.start);
       if (r.write) throw new CannotApply(`destructures into \`${r.name}\` of its enclosing function`, r.node.start);
       text = `__jurig$s(${2 * i})`;
     }
