@@ -1,6 +1,6 @@
 // `fn.toString()` shows the function as written: the guards and class registrations the loader inserted
 // are cut out again. They all end in a marker (see loader/transform/instrument.ts), so this is exact.
-import { EXPR_END, GUARD_END } from '../loader/transform/instrument.js';
+import { EXPR_END, GUARD_END } from '../loader/transform/markers.js';
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const INSERTED = new RegExp(
@@ -8,7 +8,7 @@ const INSERTED = new RegExp(
     `if\\((?:__jurig\\$live&&)?__jc\\w+?\\.p!==void 0\\)[\\s\\S]*?${esc(GUARD_END)}`, // statement guard
     `\\((?:__jurig\\$live&&)?__jc\\w+?\\.p!==void 0\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
     `${esc(EXPR_END)}\\)\\)`, // expression-arrow guard, closing
-    `static\\{__jurig\\$m\\.k\\("(?:[^"\\\\]|\\\\.)*",this(?:,\\(__jurig\\$code\\)=>eval\\(__jurig\\$code\\))?\\)\\}`, // class registration
+    `static\\{__jurig\\$m\\?\\.k\\("(?:[^"\\\\]|\\\\.)*",this(?:,\\(__jurig\\$code\\)=>eval\\(__jurig\\$code\\))?\\)\\}`, // class registration
   ].join('|'),
   'g',
 );

@@ -18,8 +18,9 @@ import { builtinModules } from 'node:module';
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec);
 
-export const GUARD_END = '/*@jurig*/';
-export const EXPR_END = '/*@jurig:end*/';
+import { EXPR_END, GUARD_END } from './markers.js';
+
+export { EXPR_END, GUARD_END };
 
 export type Conv = 'plain' | 'factory' | 'arrow';
 export interface Layout {
@@ -100,10 +101,8 @@ function bodyStart(fn: N): number {
   return at;
 }
 
-export const STATIC_BLOCK_RE = /static\{__jurig\$m\.k\("(?:[^"\\]|\\.)*",this(?:,\(__jurig\$code\)=>eval\(__jurig\$code\))?\)\}/g;
-
 export function classRegistration(path: string, withEval: boolean): string {
-  return `static{__jurig$m.k(${JSON.stringify(path)},this${withEval ? ',(__jurig$code)=>eval(__jurig$code)' : ''})}`;
+  return `static{__jurig$m?.k(${JSON.stringify(path)},this${withEval ? ',(__jurig$code)=>eval(__jurig$code)' : ''})}`;
 }
 
 /**
@@ -176,7 +175,9 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
     }
   }
   const consts = info.defs.map((d) => `${name(d)}={p:void 0}`);
-  consts.push(`__jurig$m=globalThis[Symbol.for("jurig")].m(${meta},__jurig$eval,[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
+  // `?.`: a module that jurig's own code imports before the runtime starts (when the user watches that
+  // package) runs without being registered
+  consts.push(`__jurig$m=globalThis[Symbol.for("jurig")]?.m(${meta},__jurig$eval,[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
   const prelude = `const ${consts.join(',')};${early.size ? 'var __jurig$live=!0;' : ''}`;
   const appendix = '\nfunction __jurig$eval(__jurig$code){return eval(__jurig$code)}';
   return { edits, prelude, appendix };
