@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `jurig [options] <script> [args...]`: runs the script with jurig's loader, with its arguments in
 // process.argv as node would give them, and its own exit code.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -125,6 +125,7 @@ async function main(): Promise<void> {
     return;
   }
   const file = resolve(script);
+  if (!existsSync(file)) fail(`cannot find the script ${script}`);
   process.argv.splice(1, process.argv.length - 1, file, ...rest);
   await import(pathToFileURL(file).href);
 }
