@@ -59,7 +59,9 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   });
   const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource, hooks: saveHooks, close: async () => { await watcher?.close(); } };
   (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
-  void startWatcher();
+  // the watcher starts once the program is under way: a short script never pays for chokidar, and a file
+  // saved before it is ready is compared when it is (FileWatcher's onReady)
+  setTimeout(() => void startWatcher(), 100).unref();
   return g;
 }
 
