@@ -93,9 +93,15 @@ function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
   const l = entry.layout;
   if (l.conv === 'plain') return d.captured.length === 0;
   if (!d.captured.every((n) => l.captured.includes(n))) return false;
-  if (l.conv === 'arrow' && !l.simple && layout.params !== l.params) return false;
+  if (l.conv === 'arrow') {
+    if (!l.simple) return layout.params === l.params;
+    // the guard passes the parameters the loaded arrow declared: a new one would read undefined
+    return arrowArity(layout.args) <= arrowArity(l.args) && (!layout.args.includes('...') || l.args.includes('...'));
+  }
   return true;
 }
+
+const arrowArity = (args: string) => (args ? args.split(',').filter((a) => !a.startsWith('...')).length : 0);
 
 export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const state = ensureState(rec);
@@ -172,7 +178,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       grew = true;
       if (d.parent) {
         repatch.add(d.parent);
-        events.push({ type: 'warn', file, line: at(d.start), message: `${d.path} now uses a variable its running closures did not capture: closures made before this save keep their old code` });
+        events.push({ type: 'warn', file, line: at(d.start), message: `${d.path} changed its parameters or now uses a variable its running closures did not capture: closures made before this save keep their old code` });
       } else {
         const st = info.statements.find((s: N) => s.start <= d.start && d.end <= s.end);
         if (!st || d.cls) reject(`${d.path} cannot be patched live (its parameters or captured variables changed); restart to apply`, d.start);
