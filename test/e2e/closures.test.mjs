@@ -30,7 +30,7 @@ test('a closure that now uses an outer variable it did not capture: new closures
     assert.deepEqual([fresh, sum], ['n1', 2]);
     // an arrow that gains a parameter is re-created (importers see the new one)
     app.edit('app.ts', 'export const add = (a: number) => a + 1;', 'export const add = (a: number, b = 0) => a + b;');
-    await p.waitFor(/warning app\.ts:8: add is re-created/, { stream: 'err' });
+    await p.waitFor(/warning app\.ts:9: add is re-created/, { stream: 'err' });
     assert.match(await p.askUntil('?', (l) => l.endsWith(',6]')), /^\[\d+,"n1",6\]$/);
   } finally {
     await p.kill();
