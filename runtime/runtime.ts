@@ -29,9 +29,16 @@ export interface RuntimeGlobal {
 }
 
 // The file's mtime and text when last read: an event that changes neither is not a save
-const seenOnDisk = new Map<string, string>();
-function diskKey(file: string, text: string): string {
-  try { return `${statSync(file).mtimeMs}\0${text}`; } catch { return text; }
+// (the text is kept by reference: no copy of each source)
+const seenOnDisk = new Map<string, { mtime: number; text: string }>();
+function onDisk(file: string, text: string): { mtime: number; text: string } {
+  let mtime = -1;
+  try { mtime = statSync(file).mtimeMs; } catch { /* gone: compare the text only */ }
+  return { mtime, text };
+}
+function seenBefore(file: string, now: { mtime: number; text: string }): boolean {
+  const seen = seenOnDisk.get(file);
+  return seen !== undefined && seen.mtime === now.mtime && seen.text === now.text;
 }
 
 export interface SaveHook { before?(file: string): void; after?(file: string, events: JurigEvent[]): void }
@@ -69,7 +76,7 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
   let source: string | null = null;
   const file = fileURLToPath(meta.url.replace(/[?#].*$/, ''));
   try { source = readFileSync(file, 'utf8'); } catch { /* deleted meanwhile: first save re-reads */ }
-  if (source !== null) seenOnDisk.set(file, diskKey(file, source));
+  if (source !== null) seenOnDisk.set(file, onDisk(file, source));
   const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
@@ -137,7 +144,7 @@ const saves = new (class {
     if (!rec) return;
     let text: string;
     try { text = readFileSync(file, 'utf8'); } catch { return; }
-    if (text === (rec.state?.source ?? rec.loadedSource) || seenOnDisk.get(file) === diskKey(file, text)) return;
+    if (text === (rec.state?.source ?? rec.loadedSource) || seenBefore(file, onDisk(file, text))) return;
     const st = this.state(file);
     if (st.busy) { st.again = true; return; }
     void this.process(file);
@@ -161,8 +168,8 @@ const saves = new (class {
         try { text = readFileSync(file, 'utf8'); } catch { break; }
         let running: string;
         try { running = ensureState(rec).source; } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
-        const key = diskKey(file, text);
-        if (text === running || seenOnDisk.get(file) === key) { seenOnDisk.set(file, key); break; } // a live patch (Recoder) survives events that are not saves
+        const key = onDisk(file, text);
+        if (text === running || seenBefore(file, key)) { seenOnDisk.set(file, key); break; } // a live patch (Recoder) survives events that are not saves
         let plan;
         try {
           plan = planSave(rec, text);
