@@ -1,7 +1,11 @@
 // Step one of the transform: the user's file as JavaScript plus a map back to it. TypeScript goes through
 // SWC (types stripped; enums, namespaces, parameter properties and decorators lowered). JavaScript is
 // kept byte for byte, so `toString()` and columns are exactly the user's.
-import swc from '@swc/core';
+import type * as Swc from '@swc/core';
+import { createRequire } from 'node:module';
+// a plain CommonJS require: the ESM default import of @swc/core came back undefined on Node 24 when this
+// module itself is loaded through require() by the in-thread load hook (loader/load.ts)
+const swc = createRequire(import.meta.url)('@swc/core') as typeof Swc;
 import { type BaseMap, decodeMappings, identityMap } from './edits.js';
 import { tsOptionsFor } from './ts-options.js';
 
@@ -20,7 +24,7 @@ export class CompileError extends Error {
 export function toJs(source: string, file: string): JsOutput {
   if (!isTypeScript(file)) return { js: source, base: identityMap(source) };
   const ts = tsOptionsFor(file);
-  let out: swc.Output;
+  let out: Swc.Output;
   try {
     out = swc.transformSync(source, {
       filename: file,
