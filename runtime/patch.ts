@@ -188,6 +188,138 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     }
   }
 
+  const { compileDef, makeCtx, compile } = makeCompiler({ rec, state, an, bindings, newCells, fresh, reject });
+
+  const updates: CellUpdate[] = [];
+  for (const d of repatch) {
+    const entry = state.cells.get(d.path)!;
+    // what V8's toString() gives for the new code: methods from their key (after `static`)
+    const text = d.owner && d.owner.type !== 'Property' || d.owner?.method || d.owner?.kind === 'get' || d.owner?.kind === 'set'
+      ? an.js.slice(d.start, d.end).replace(/^static\s+/, '')
+      : an.js.slice(d.fn.start, d.fn.end);
+    updates.push({ path: d.path, cell: entry.cell, fn: compileDef(d, entry.layout, null), line: at(d.start), text });
+    if (changed.has(d)) events.push({ type: 'update', file, path: d.path, line: at(d.start) });
+  }
+
+  // class members added to or removed from a running top-level class
+  const adds: MemberAdd[] = [], deletes: MemberDelete[] = [];
+  const oldClassPaths = new Set(old.classes.map((c) => c.path));
+  const keyOf = (d: Def, js: string) => {
+    const k = d.owner.key;
+    if (d.owner.computed) return { key: null, keyCode: js.slice(k.start, k.end) };
+    if (k.type === 'PrivateIdentifier') return { key: '#' + k.name, keyCode: null };
+    return { key: k.type === 'Identifier' ? k.name : String(k.value), keyCode: null };
+  };
+  for (const d of info.defs) {
+    if (oldByPath.has(d.path)) continue;
+    const viaParent = (() => { for (let p = d.parent; p; p = p.parent) if (repatch.has(p) || fresh.has(p)) return true; return false; })();
+    if (!viaParent && d.cls && !d.cls.parentDef && oldClassPaths.has(d.cls.path) && d.owner && d.kind !== 'arrow' && d.kind !== 'function') {
+      const { key, keyCode } = keyOf(d, an.js);
+      if (key?.startsWith('#')) reject(`${d.path}: a new private member cannot be added to a running class; restart to apply`, d.start);
+      if (d.kind === 'constructor') continue; // part of the class statement (re-created)
+      const layout = layoutOf(d, an.js);
+      const entry: CellEntry = { cell: { p: undefined }, layout, kind: d.kind };
+      newCells.set(d.path, entry);
+      adds.push({ path: d.path, classPath: d.cls.path, key, keyCode, kind: d.kind, isStatic: d.isStatic, fn: compileDef(d, layout, entry.cell), line: at(d.start) });
+    }
+    events.push({ type: 'add', file, path: d.path, line: at(d.start) });
+  }
+  const newClassPaths = new Set(info.classes.map((c) => c.path));
+  for (const o of old.defs) {
+    if (newByPath.has(o.path)) continue;
+    if (o.cls && !o.cls.parentDef && newClassPaths.has(o.cls.path) && o.owner && o.kind !== 'arrow' && o.kind !== 'function' && o.kind !== 'constructor') {
+      const { key, keyCode } = keyOf(o, old.js);
+      deletes.push({ path: o.path, classPath: o.cls.path, key, keyCode, kind: o.kind, isStatic: o.isStatic, line: originalPos(state.an, o.start).line });
+    }
+    events.push({ type: 'delete', file, path: o.path, line: originalPos(state.an, o.start).line });
+  }
+
+  // top-level statements: run the new and changed ones
+  const runs: StatementRun[] = [];
+  const imports: ImportBind[] = [];
+  const newLines = newSource.split(/\r?\n/);
+  const shown = (offset: number) => { const p = originalPos(an, offset); return (newLines[p.line - 1] ?? '').slice(p.column - 1); };
+  newViews.forEach((v, i) => {
+    const node = v.node;
+    if (match[i] !== -1 && !state.failed.has(v.text) && !forcedStatements.has(node)) return;
+    const decl = v.decl;
+    if (node.type === 'ImportDeclaration') {
+      const names = node.specifiers
+        .map((s: N) => ({ local: s.local.name, imported: s.type === 'ImportNamespaceSpecifier' ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : s.imported.name ?? s.imported.value }))
+        .filter((n: { local: string }) => !bindings.has(n.local));
+      imports.push({ specifier: node.source.value, names, line: at(node.start) });
+      return;
+    }
+    if (node.type === 'ExportAllDeclaration' || (node.type === 'ExportNamedDeclaration' && !node.declaration) || (node.type === 'ExportDefaultDeclaration' && !decl?.id && !(decl?.type === 'ClassDeclaration' || decl?.type === 'FunctionDeclaration'))) {
+      if (match[i] === -1) events.push({ type: 'warn', file, line: at(node.start), message: 'changes to export lists and default exports take effect after a restart' });
+      return;
+    }
+    if (decl?.type === 'FunctionDeclaration' && decl.id && bindings.has(decl.id.name)) return; // its body is patched through its cell
+    if (node.type === 'ExportDefaultDeclaration' && !decl?.id) return;
+    runs.push(compileStatement(v.node, decl, v.text));
+  });
+
+  function compileStatement(node: N, decl: N, text: string): StatementRun {
+    const cells: Cell[] = [];
+    const ctx = makeCtx(cells);
+    const skipRefs = new Set<N>();
+    const isDecl = decl && (decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration');
+    if (isDecl && decl.id) skipRefs.add(decl.id);
+    let edits: Edits;
+    try {
+      edits = rewriteRange(ctx, node.start, node.end, { captured: null, skipRefs });
+    } catch (e) {
+      if (e instanceof CannotApply) return reject(e.message, e.pos);
+      throw e;
+    }
+    if (decl !== node) edits.replace(node.start, decl.start, ''); // `export`
+    const target = (name: string) => (bindings.has(name) ? name : `__jurig$m.a[${JSON.stringify(name)}]`);
+    if (decl.type === 'VariableDeclaration') {
+      const ds = decl.declarations;
+      edits.replace(decl.start, ds[0].start, '(');
+      for (const x of ds) if (!x.init && decl.kind !== 'var') edits.close(x.end, '=void 0', 0);
+      edits.close(ds[ds.length - 1].end, ')', 0);
+    } else if (isDecl && decl.id) {
+      edits.insert(decl.start, `${target(decl.id.name)}=`, -1);
+      if (decl.type === 'ClassDeclaration' && bindings.has(decl.id.name)) {
+        events.push({ type: 'warn', file, line: at(node.start), message: `class ${decl.id.name} is re-created (its fields, base class or decorators changed): instances made before this save keep their fields and base class, and their methods stay live` });
+      }
+    }
+    const isAsync = info.awaitTopLevel.some((a) => a.start >= node.start && a.end <= node.end);
+    const wrapper = compile(node.start, node.end, edits, '', '', cells, null, isAsync);
+    return {
+      text, line: at(node.start), code: '', wrapper: () => (wrapper as Function)(cells, null), isAsync, shown: shown(node.start),
+      functionDecl: decl?.type === 'FunctionDeclaration',
+    };
+  }
+
+  // exports that disappeared
+  const exports = exportNames(an.js);
+  for (const name of state.exports) if (!exports.has(name)) events.push({ type: 'warn', file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` });
+
+  const cells = new Map(state.cells);
+  for (const [p, e] of newCells) cells.set(p, e);
+  return {
+    next: { source: newSource, an, cells, failed: new Set(state.failed), exports },
+    bindings,
+    updates, adds, deletes, runs, imports, events,
+  };
+}
+
+
+interface CompilerEnv {
+  rec: ModuleRecord;
+  state: RunningState;
+  an: Analysed; // the new version (or a snippet of it)
+  bindings: Set<string>;
+  newCells: Map<string, CellEntry>;
+  fresh: Set<Def>;
+  reject: (message: string, offset: number) => never;
+}
+
+/** Compiles new code of definitions (and statements) of `an` into functions for cells. */
+function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject }: CompilerEnv) {
+  const info = an.info;
   // A compile context: cells of nested definitions, by identity, new ones where needed.
   const makeCtx = (cells: Cell[]): CompileCtx => ({
     info,
@@ -307,121 +439,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     const wrapper = compile(fn.start, fn.end, edits, prefix, suffix, cells, classHook(d.cls));
     return wrapper(cells, home) as Function;
   };
-
-  const updates: CellUpdate[] = [];
-  for (const d of repatch) {
-    const entry = state.cells.get(d.path)!;
-    // what V8's toString() gives for the new code: methods from their key (after `static`)
-    const text = d.owner && d.owner.type !== 'Property' || d.owner?.method || d.owner?.kind === 'get' || d.owner?.kind === 'set'
-      ? an.js.slice(d.start, d.end).replace(/^static\s+/, '')
-      : an.js.slice(d.fn.start, d.fn.end);
-    updates.push({ path: d.path, cell: entry.cell, fn: compileDef(d, entry.layout, null), line: at(d.start), text });
-    if (changed.has(d)) events.push({ type: 'update', file, path: d.path, line: at(d.start) });
-  }
-
-  // class members added to or removed from a running top-level class
-  const adds: MemberAdd[] = [], deletes: MemberDelete[] = [];
-  const oldClassPaths = new Set(old.classes.map((c) => c.path));
-  const keyOf = (d: Def, js: string) => {
-    const k = d.owner.key;
-    if (d.owner.computed) return { key: null, keyCode: js.slice(k.start, k.end) };
-    if (k.type === 'PrivateIdentifier') return { key: '#' + k.name, keyCode: null };
-    return { key: k.type === 'Identifier' ? k.name : String(k.value), keyCode: null };
-  };
-  for (const d of info.defs) {
-    if (oldByPath.has(d.path)) continue;
-    const viaParent = (() => { for (let p = d.parent; p; p = p.parent) if (repatch.has(p) || fresh.has(p)) return true; return false; })();
-    if (!viaParent && d.cls && !d.cls.parentDef && oldClassPaths.has(d.cls.path) && d.owner && d.kind !== 'arrow' && d.kind !== 'function') {
-      const { key, keyCode } = keyOf(d, an.js);
-      if (key?.startsWith('#')) reject(`${d.path}: a new private member cannot be added to a running class; restart to apply`, d.start);
-      if (d.kind === 'constructor') continue; // part of the class statement (re-created)
-      const layout = layoutOf(d, an.js);
-      const entry: CellEntry = { cell: { p: undefined }, layout, kind: d.kind };
-      newCells.set(d.path, entry);
-      adds.push({ path: d.path, classPath: d.cls.path, key, keyCode, kind: d.kind, isStatic: d.isStatic, fn: compileDef(d, layout, entry.cell), line: at(d.start) });
-    }
-    events.push({ type: 'add', file, path: d.path, line: at(d.start) });
-  }
-  const newClassPaths = new Set(info.classes.map((c) => c.path));
-  for (const o of old.defs) {
-    if (newByPath.has(o.path)) continue;
-    if (o.cls && !o.cls.parentDef && newClassPaths.has(o.cls.path) && o.owner && o.kind !== 'arrow' && o.kind !== 'function' && o.kind !== 'constructor') {
-      const { key, keyCode } = keyOf(o, old.js);
-      deletes.push({ path: o.path, classPath: o.cls.path, key, keyCode, kind: o.kind, isStatic: o.isStatic, line: originalPos(state.an, o.start).line });
-    }
-    events.push({ type: 'delete', file, path: o.path, line: originalPos(state.an, o.start).line });
-  }
-
-  // top-level statements: run the new and changed ones
-  const runs: StatementRun[] = [];
-  const imports: ImportBind[] = [];
-  const newLines = newSource.split(/\r?\n/);
-  const shown = (offset: number) => { const p = originalPos(an, offset); return (newLines[p.line - 1] ?? '').slice(p.column - 1); };
-  newViews.forEach((v, i) => {
-    const node = v.node;
-    if (match[i] !== -1 && !state.failed.has(v.text) && !forcedStatements.has(node)) return;
-    const decl = v.decl;
-    if (node.type === 'ImportDeclaration') {
-      const names = node.specifiers
-        .map((s: N) => ({ local: s.local.name, imported: s.type === 'ImportNamespaceSpecifier' ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : s.imported.name ?? s.imported.value }))
-        .filter((n: { local: string }) => !bindings.has(n.local));
-      imports.push({ specifier: node.source.value, names, line: at(node.start) });
-      return;
-    }
-    if (node.type === 'ExportAllDeclaration' || (node.type === 'ExportNamedDeclaration' && !node.declaration) || (node.type === 'ExportDefaultDeclaration' && !decl?.id && !(decl?.type === 'ClassDeclaration' || decl?.type === 'FunctionDeclaration'))) {
-      if (match[i] === -1) events.push({ type: 'warn', file, line: at(node.start), message: 'changes to export lists and default exports take effect after a restart' });
-      return;
-    }
-    if (decl?.type === 'FunctionDeclaration' && decl.id && bindings.has(decl.id.name)) return; // its body is patched through its cell
-    if (node.type === 'ExportDefaultDeclaration' && !decl?.id) return;
-    runs.push(compileStatement(v.node, decl, v.text));
-  });
-
-  function compileStatement(node: N, decl: N, text: string): StatementRun {
-    const cells: Cell[] = [];
-    const ctx = makeCtx(cells);
-    const skipRefs = new Set<N>();
-    const isDecl = decl && (decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration');
-    if (isDecl && decl.id) skipRefs.add(decl.id);
-    let edits: Edits;
-    try {
-      edits = rewriteRange(ctx, node.start, node.end, { captured: null, skipRefs });
-    } catch (e) {
-      if (e instanceof CannotApply) return reject(e.message, e.pos);
-      throw e;
-    }
-    if (decl !== node) edits.replace(node.start, decl.start, ''); // `export`
-    const target = (name: string) => (bindings.has(name) ? name : `__jurig$m.a[${JSON.stringify(name)}]`);
-    if (decl.type === 'VariableDeclaration') {
-      const ds = decl.declarations;
-      edits.replace(decl.start, ds[0].start, '(');
-      for (const x of ds) if (!x.init && decl.kind !== 'var') edits.close(x.end, '=void 0', 0);
-      edits.close(ds[ds.length - 1].end, ')', 0);
-    } else if (isDecl && decl.id) {
-      edits.insert(decl.start, `${target(decl.id.name)}=`, -1);
-      if (decl.type === 'ClassDeclaration' && bindings.has(decl.id.name)) {
-        events.push({ type: 'warn', file, line: at(node.start), message: `class ${decl.id.name} is re-created (its fields, base class or decorators changed): instances made before this save keep their fields and base class, and their methods stay live` });
-      }
-    }
-    const isAsync = info.awaitTopLevel.some((a) => a.start >= node.start && a.end <= node.end);
-    const wrapper = compile(node.start, node.end, edits, '', '', cells, null, isAsync);
-    return {
-      text, line: at(node.start), code: '', wrapper: () => (wrapper as Function)(cells, null), isAsync, shown: shown(node.start),
-      functionDecl: decl?.type === 'FunctionDeclaration',
-    };
-  }
-
-  // exports that disappeared
-  const exports = exportNames(an.js);
-  for (const name of state.exports) if (!exports.has(name)) events.push({ type: 'warn', file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` });
-
-  const cells = new Map(state.cells);
-  for (const [p, e] of newCells) cells.set(p, e);
-  return {
-    next: { source: newSource, an, cells, failed: new Set(state.failed), exports },
-    bindings,
-    updates, adds, deletes, runs, imports, events,
-  };
+  return { compileDef, makeCtx, compile };
 }
 
 // ---------------------------------------------------------------------------------------------------
