@@ -71,7 +71,7 @@ function exportNames(js: string): Set<string> {
 // ---------------------------------------------------------------------------------------------------
 // Plan
 
-interface CellUpdate { path: string; cell: Cell; fn: Function; line: number; text: string }
+export interface CellUpdate { path: string; cell: Cell; fn: Function; line: number; text: string }
 interface MemberAdd { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; fn: Function; line: number }
 interface MemberDelete { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; line: number }
 interface StatementRun { text: string; line: number; code: string; wrapper: Function | null; isAsync: boolean; shown: string; functionDecl: boolean }
@@ -88,7 +88,7 @@ export interface Plan {
   events: JurigEvent[]; // logged when applied
 }
 
-function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
+export function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
   if (entry.kind !== d.kind) return false;
   const l = entry.layout;
   if (l.conv === 'plain') return d.captured.length === 0;
@@ -318,7 +318,7 @@ interface CompilerEnv {
 }
 
 /** Compiles new code of definitions (and statements) of `an` into functions for cells. */
-function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject }: CompilerEnv) {
+export function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject }: CompilerEnv) {
   const info = an.info;
   // A compile context: cells of nested definitions, by identity, new ones where needed.
   const makeCtx = (cells: Cell[]): CompileCtx => ({
@@ -428,9 +428,12 @@ function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject }: Com
         suffix = ').apply(void 0,__jurig$args)}';
       } else {
         const head = d.kind === 'get' ? 'get ' : d.kind === 'set' ? 'set ' : gen ? '*' : `${fn.async ? 'async ' : ''}${fn.generator ? '*' : ''}`;
-        prefix = `const __jurig$o={${head}m`;
+        // the method's own name (stack frames read `Calc.run`), or `m` for computed keys
+        const k = d.owner.key;
+        const key = !d.owner.computed && (k.type === 'Identifier' || k.type === 'PrivateIdentifier') ? k.name : 'm';
+        prefix = `const __jurig$o={${head}${key}`;
         const prop = d.kind === 'get' ? 'get' : d.kind === 'set' ? 'set' : 'value';
-        suffix = `};${home ? 'Object.setPrototypeOf(__jurig$o,__jurig$home);' : ''}return Object.getOwnPropertyDescriptor(__jurig$o,"m").${prop}`;
+        suffix = `};${home ? 'Object.setPrototypeOf(__jurig$o,__jurig$home);' : ''}return Object.getOwnPropertyDescriptor(__jurig$o,${JSON.stringify(key)}).${prop}`;
       }
     } else {
       prefix = 'return ';

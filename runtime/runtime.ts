@@ -17,6 +17,23 @@ let watcher: { add(file: string): void; close(): Promise<void> } | null = null;
 const pendingWatch: string[] = [];
 // kept after the first save: on Node 20 every dynamic import() is a round trip to the hooks thread
 let patchModule: typeof import('./patch.js') | null = null;
+let fastModule: typeof import('./fast-path.js') | null = null;
+const FAST_PATH = !process.env.JURIG_NO_FASTPATH;
+
+/** The plan for a save: the fast path for an edit inside one function body, else the full diff. */
+async function planFor(rec: ModuleRecord, text: string) {
+  const patch = patchModule ?? (patchModule = await import('./patch.js'));
+  if (FAST_PATH) {
+    const fast = fastModule ?? (fastModule = await import('./fast-path.js'));
+    const plan = fast.planFast(rec, text);
+    if (plan) {
+      // the whole new version is analysed once the program has answered, not on the way to the patch
+      setTimeout(() => { try { void rec.state?.an; } catch { /* the next save reports it */ } }, 50).unref();
+      return plan;
+    }
+  }
+  return patch.planSave(rec, text);
+}
 
 export interface RuntimeGlobal {
   m(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string, tag: string): ModuleRecord;
@@ -107,7 +124,7 @@ async function startWatcher(): Promise<void> {
   watcher = w;
   for (const f of pendingWatch.splice(0)) w.add(f);
   // warm up the patch path (SWC, the analysis) while the program starts, not at the first save
-  setTimeout(() => { void import('./patch.js').then((m) => (patchModule = m), () => {}); }, 200).unref();
+  setTimeout(() => { void import('./fast-path.js').then((m) => (fastModule = m), () => {}); void import('./patch.js').then((m) => (patchModule = m), () => {}); }, 200).unref();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -157,7 +174,7 @@ const saves = new (class {
     if (st.busy) { st.again = true; return; }
     st.busy = true;
     try {
-      const { planSave, applyPlan, SaveRejected, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
+      const { applyPlan, SaveRejected, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
       // A file caught in the middle of a write can parse (cut at a statement boundary) and look like a
       // save that deletes code, or not parse at all. Either is acted on only once the same text has been
       // read twice, `debounce` ms apart; a save that only changes or adds code applies at once.
@@ -172,7 +189,7 @@ const saves = new (class {
         if (text === running || seenBefore(file, key)) { seenOnDisk.set(file, key); break; } // a live patch (Recoder) survives events that are not saves
         let plan;
         try {
-          plan = planSave(rec, text);
+          plan = await planFor(rec, text);
         } catch (e) {
           if (confirming !== text) { confirming = text; await sleep(options.debounce); continue; }
           this.report(rec, st, e, SaveRejected, text);
@@ -217,11 +234,11 @@ const saves = new (class {
 export async function applySource(file: string, text: string): Promise<ApplyResult> {
   const rec = byFile.get(file);
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
-  const { planSave, applyPlan, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
+  const { applyPlan, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
   try {
     const before = ensureState(rec).source;
     if (before === text) return { ok: true };
-    const plan = planSave(rec, text);
+    const plan = await planFor(rec, text);
     callHooks('before', file);
     await applyPlan(rec, plan, resolveImport);
     updateLineShifts(rec, before);
