@@ -18,6 +18,7 @@ export class Scope {
     readonly start: number,
     readonly end: number,
     readonly def: Def | null, // innermost definition this scope is inside (or belongs to)
+    readonly foreign = false, // a scope of another analysis (the running version), outside any range here
   ) {}
   declare(name: string, kind: BindingKind): void {
     if (!this.decls.has(name) || kind === 'function') this.decls.set(name, { name, kind, scope: this });
@@ -47,6 +48,7 @@ export interface Def {
   boundNames: string[]; // names bound by the parameter list, in order
   simpleParams: boolean; // every parameter is a plain identifier (rest allowed)
   captured: string[]; // names from enclosing non-module scopes that this def (or anything inside it) uses
+  scope: Scope | null; // the function's own scope (params and body)
   derived: boolean; // constructor of a class with `extends`
   // the range whose text changes mean "this definition changed" (header + body)
   start: number;
@@ -136,11 +138,14 @@ function keyName(node: N, js: string): string {
   return js.slice(k.start, k.end);
 }
 
-/** Analyse a JS module. Throws acorn's SyntaxError (with .loc) on invalid code. */
-export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
+/**
+ * Analyse a JS module. Throws acorn's SyntaxError (with .loc) on invalid code. With `outer`, the code is a
+ * snippet that sits inside that (foreign) scope: names it does not declare resolve there.
+ */
+export function analyze(js: string, ast: N = parseModule(js), outer: Scope | null = null): ModuleInfo {
   const defs: Def[] = [];
   const classes: ClassInfo[] = [];
-  const moduleScope = new Scope('module', null, 0, js.length, null);
+  const moduleScope = outer ? new Scope('block', outer, 0, js.length, null) : new Scope('module', null, 0, js.length, null);
   const scopeOf = new Map<N, Scope>(); // node that owns a scope → scope
   const used = new Map<string, number>(); // path → count, to disambiguate siblings
 
@@ -353,7 +358,7 @@ export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
     }
     const d: Def = {
       index: defs.length, path: uniquePath(path), kind, fn, owner, isStatic, parent, cls,
-      inFunction: parent !== null, hoisted: false, boundNames, simpleParams: simple, captured: [], derived: false,
+      inFunction: parent !== null, hoisted: false, boundNames, simpleParams: simple, captured: [], derived: false, scope: null,
       start: owner && owner.type !== 'Property' ? owner.start : owner ? owner.start : fn.start,
       end: fn.end,
     };
@@ -364,6 +369,7 @@ export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
 
   const enterFunction = (fn: N, outer: Scope, d: Def): void => {
     const s = new Scope('function', outer, fn.start, fn.end, d);
+    d.scope = s;
     scopeOf.set(fn, s);
     if (fn.type === 'FunctionExpression' && fn.id) s.declare(fn.id.name, 'fname');
     for (const p of fn.params) declarePattern(p, s, 'param');
@@ -510,7 +516,7 @@ export function analyze(js: string, ast: N = parseModule(js)): ModuleInfo {
     const b = r.binding;
     if (!b || b.scope.kind === 'module' || r.decl) continue;
     for (let d = defAt(r.node.start); d; d = d.parent) {
-      if (b.scope.start >= d.fn.start && b.scope.end <= d.fn.end) break; // bound inside d
+      if (!b.scope.foreign && b.scope.start >= d.fn.start && b.scope.end <= d.fn.end) break; // bound inside d
       if (!d.captured.includes(r.name)) d.captured.push(r.name);
     }
   }

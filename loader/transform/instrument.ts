@@ -223,7 +223,7 @@ export function rewriteRange(
 ): Edits {
   const { info } = ctx;
   const edits = new Edits();
-  const outside = (b: { scope: { start: number; end: number } }) => b.scope.start < start || b.scope.end > end;
+  const outside = (b: { scope: { start: number; end: number; foreign: boolean } }) => b.scope.foreign || b.scope.start < start || b.scope.end > end;
   const capIndex = (name: string) => (opts.captured ? opts.captured.indexOf(name) : -1);
   const names: NameCtx = {
     read: (n) => { const i = capIndex(n); return i >= 0 ? `__jurig$s(${2 * i})` : null; },
