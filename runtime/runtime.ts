@@ -131,7 +131,7 @@ async function startWatcher(): Promise<void> {
 // Saves: one file at a time, last write wins; anything that deletes code waits out the debounce window,
 // because an editor that truncates before writing looks like "everything was deleted" for a moment.
 
-interface FileState { busy: boolean; again: boolean; reported: string | null; trailing: ReturnType<typeof setTimeout> | null }
+interface FileState { busy: boolean; again: boolean; reported: string | null; trailing: ReturnType<typeof setTimeout> | null; events: number }
 
 // chokidar throttles events per path (5 ms, and 50 ms for changes) without a trailing event, so the last
 // write of a burst can go unseen: once a burst has been quiet this long, the file is read once more.
@@ -142,6 +142,7 @@ const saves = new (class {
 
   event(file: string): void {
     const st = this.state(file);
+    st.events++;
     if (st.trailing) clearTimeout(st.trailing);
     st.trailing = setTimeout(() => { st.trailing = null; this.recheck(file); }, TRAILING_CHECK_MS);
     st.trailing.unref();
@@ -151,7 +152,7 @@ const saves = new (class {
 
   private state(file: string): FileState {
     let st = this.states.get(file);
-    if (!st) this.states.set(file, (st = { busy: false, again: false, reported: null, trailing: null }));
+    if (!st) this.states.set(file, (st = { busy: false, again: false, reported: null, trailing: null, events: 0 }));
     return st;
   }
 
@@ -175,10 +176,13 @@ const saves = new (class {
     st.busy = true;
     try {
       const { applyPlan, SaveRejected, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
-      // A file caught in the middle of a write can parse (cut at a statement boundary) and look like a
-      // save that deletes code, or not parse at all. Either is acted on only once the same text has been
-      // read twice, `debounce` ms apart; a save that only changes or adds code applies at once.
-      let confirming: string | null = null;
+      // A file caught in the middle of a write can parse (cut at a statement boundary, or empty between an
+      // in-place write's truncation and its data) and look like a save that deletes code, or not parse at
+      // all. Either is acted on only once the same text has been read twice, `debounce` ms apart, with no
+      // file event in between; a save that only changes or adds code applies at once.
+      let confirming: string | null = null, confirmingEvents = -1;
+      const confirmed = (text: string) => confirming === text && confirmingEvents === st.events;
+      const startConfirming = (text: string) => { confirming = text; confirmingEvents = st.events; };
       for (;;) {
         st.again = false;
         let text: string;
@@ -191,13 +195,13 @@ const saves = new (class {
         try {
           plan = await planFor(rec, text);
         } catch (e) {
-          if (confirming !== text) { confirming = text; await sleep(options.debounce); continue; }
+          if (!confirmed(text)) { startConfirming(text); await sleep(options.debounce); continue; }
           this.report(rec, st, e, SaveRejected, text);
           if (!st.again) break;
           continue;
         }
         const risky = text.trim() === '' || plan.events.some((e) => e.type === 'delete');
-        if (risky && confirming !== text) { confirming = text; await sleep(options.debounce); continue; }
+        if (risky && !confirmed(text)) { startConfirming(text); await sleep(options.debounce); continue; }
         confirming = null;
         if (st.again) continue; // a newer write arrived while planning
         st.reported = null;
