@@ -405,10 +405,19 @@ export function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject
     // an async function's new code becomes a generator that its guard drives (see asyncDriver)
     const awaits = fn.async && !fn.generator && (!isArrow || fn.body.type === 'BlockStatement') ? ownAwaits(fn) : null;
     if (awaits) for (const a of awaits) { edits.replace(a.start, a.start + 5, '(yield'); edits.close(a.end, ')', 50); }
-    const gen = awaits !== null;
+    // an async generator's new code becomes a sync generator of tagged steps (see asyncGeneratorDriver)
+    const steps = fn.async && fn.generator ? ownSteps(fn) : null;
+    if (steps) {
+      for (const a of steps.awaits) { edits.replace(a.start, a.start + 5, '(yield[0,'); edits.close(a.end, '])', 50); }
+      for (const y of steps.yields) {
+        if (y.argument) { edits.replace(y.start, y.argument.start, '(yield[1,'); edits.close(y.end, '])', 50); }
+        else edits.replace(y.start, y.end, '(yield[1,void 0])');
+      }
+    }
+    const gen = awaits !== null || steps !== null;
     if (gen && !isArrow && !(d.owner && d.kind !== 'function')) {
       edits.replace(fn.start, fn.start + 5, ''); // `async`
-      edits.insert(an.js.indexOf('function', fn.start) + 8, '*');
+      if (!steps) edits.insert(an.js.indexOf('function', fn.start) + 8, '*'); // (a generator has its `*`)
     }
     if (isArrow) {
       // `(a, b) => body` becomes `function(__jurig$s, __jurig$this, a, b) { body }`
@@ -428,6 +437,7 @@ export function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject
         suffix = ').apply(void 0,__jurig$args)}';
       } else {
         const head = d.kind === 'get' ? 'get ' : d.kind === 'set' ? 'set ' : gen ? '*' : `${fn.async ? 'async ' : ''}${fn.generator ? '*' : ''}`;
+        // (for a method, the slice compiled is the value `(params) { body }`: the head carries async and *)
         // the method's own name (stack frames read `Calc.run`), or `m` for computed keys
         const k = d.owner.key;
         const key = !d.owner.computed && (k.type === 'Identifier' || k.type === 'PrivateIdentifier') ? k.name : 'm';
@@ -487,6 +497,23 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
       emit({ type: 'error', file: rec.file, line: r.line, column: 1, message: `this statement threw; it runs again at the next save: ${(error as Error)?.stack ?? error}`, error });
     }
   }
+}
+
+/** `await` and `yield` of an async generator itself; null when it uses `yield*` or `for await`. */
+function ownSteps(fn: N): { awaits: N[]; yields: N[] } | null {
+  const awaits: N[] = [], yields: N[] = [];
+  let unsupported = false;
+  const visit = (n: N) => {
+    if (!n || typeof n.type !== 'string' || unsupported) return;
+    if (n !== fn && (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression')) return;
+    if (n.type === 'AwaitExpression') awaits.push(n);
+    if (n.type === 'YieldExpression') { if (n.delegate) { unsupported = true; return; } yields.push(n); }
+    if (n.type === 'ForOfStatement' && n.await) { unsupported = true; return; }
+    for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
+  };
+  visit(fn.body);
+  for (const p of fn.params) visit(p);
+  return unsupported ? null : { awaits, yields };
 }
 
 /** `await` expressions of fn itself (not of functions inside it); null when it uses `for await`. */

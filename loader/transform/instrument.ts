@@ -69,6 +69,16 @@ function asyncDriver(call: string): string {
   return `{const __jurig$g=${call};if(typeof __jurig$g?.next!=="function")return __jurig$g;let __jurig$r=__jurig$g.next(),__jurig$x;for(;;){if(__jurig$r.done)return __jurig$r.value;try{__jurig$x=await __jurig$r.value}catch(__jurig$e){__jurig$r=__jurig$g.throw(__jurig$e);continue}__jurig$r=__jurig$g.next(__jurig$x)}}`;
 }
 
+/**
+ * The same for an async generator: its new code is a sync generator yielding [0, x] for `await x` and
+ * [1, v] for `yield v`, driven here so each step takes the ticks it takes unpatched. An early return()
+ * from the consumer closes it; a cell holding a real async generator (new code with `yield*` or
+ * `for await`) is delegated to with yield*, one tick slower per step.
+ */
+function asyncGeneratorDriver(call: string): string {
+  return `{const __jurig$g=${call};if(__jurig$g[Symbol.asyncIterator])return yield*__jurig$g;let __jurig$r=__jurig$g.next(),__jurig$x,__jurig$d=!1;try{for(;;){if(__jurig$r.done){__jurig$d=!0;return __jurig$r.value}const __jurig$v=__jurig$r.value[1];try{__jurig$x=__jurig$r.value[0]===0?await __jurig$v:yield __jurig$v}catch(__jurig$e){__jurig$r=__jurig$g.throw(__jurig$e);continue}__jurig$r=__jurig$g.next(__jurig$x)}}catch(__jurig$e){__jurig$d=!0;throw __jurig$e}finally{if(!__jurig$d)__jurig$g.return()}}`;
+}
+
 /** Insert the guard of `d` (whose cell is named `cell`) into its body. */
 export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, names: NameCtx, depth: number, early = false): void {
   const fn = d.fn;
@@ -90,6 +100,10 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   if (d.kind === 'constructor' && d.derived) call = `${target}((...__jurig$a)=>(super(...__jurig$a),this),new.target,arguments)`;
   else if (d.kind === 'function' && !fn.async && !fn.generator) call = `new.target?Reflect.construct(${target},arguments,new.target):${target}.apply(this,arguments)`;
   else call = `${target}.apply(this,arguments)`;
+  if (fn.async && fn.generator) {
+    edits.open(at, `if(${test})${asyncGeneratorDriver(call)}${GUARD_END}`, depth);
+    return;
+  }
   if (fn.generator) call = 'yield*' + call;
   edits.open(at, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
 }
