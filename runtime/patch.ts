@@ -4,7 +4,7 @@
 //   apply — bind new imports, swap cells, add/remove class members, then run the new or changed top-level
 //           statements in file order (a statement that throws is reported; the rest still applies).
 import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
-import { type ClassInfo, type Def, innermostDefFinder, type N, patternNames } from '../loader/transform/analyze.js';
+import { type ClassInfo, type Def, innermostDefFinder, type N, patternNames, walk } from '../loader/transform/analyze.js';
 import { applyEdits, composeMap, Edits, lineIndex, lineStartsOf, mapComment } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
 import { CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
@@ -403,10 +403,12 @@ export function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject
     let prefix: string, suffix = '';
     const home = homeOf(d);
     // an async function's new code becomes a generator that its guard drives (see asyncDriver)
-    const awaits = fn.async && !fn.generator && (!isArrow || fn.body.type === 'BlockStatement') ? ownAwaits(fn) : null;
+    // (new code using `for await`, or `yield*` in an async generator, keeps the delegating form)
+    const own = fn.async && (!isArrow || fn.body.type === 'BlockStatement') ? ownSteps(fn) : null;
+    const awaits = own && !fn.generator && !own.forAwait ? own.awaits : null;
     if (awaits) for (const a of awaits) { edits.replace(a.start, a.start + 5, '(yield'); edits.close(a.end, ')', 50); }
     // an async generator's new code becomes a sync generator of tagged steps (see asyncGeneratorDriver)
-    const steps = fn.async && fn.generator ? ownSteps(fn) : null;
+    const steps = own && fn.generator && !own.forAwait && !own.delegates ? own : null;
     if (steps) {
       for (const a of steps.awaits) { edits.replace(a.start, a.start + 5, '(yield[0,'); edits.close(a.end, '])', 50); }
       for (const y of steps.yields) {
@@ -499,37 +501,18 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
   }
 }
 
-/** `await` and `yield` of an async generator itself; null when it uses `yield*` or `for await`. */
-function ownSteps(fn: N): { awaits: N[]; yields: N[] } | null {
-  const awaits: N[] = [], yields: N[] = [];
-  let unsupported = false;
+/** The `await` and `yield` expressions of fn itself (not of functions or classes inside it). */
+function ownSteps(fn: N): { awaits: N[]; yields: N[]; delegates: boolean; forAwait: boolean } {
+  const out = { awaits: [] as N[], yields: [] as N[], delegates: false, forAwait: false };
   const visit = (n: N) => {
-    if (!n || typeof n.type !== 'string' || unsupported) return;
-    if (n !== fn && (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression')) return;
-    if (n.type === 'AwaitExpression') awaits.push(n);
-    if (n.type === 'YieldExpression') { if (n.delegate) { unsupported = true; return; } yields.push(n); }
-    if (n.type === 'ForOfStatement' && n.await) { unsupported = true; return; }
-    for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
+    if (n !== fn && (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression')) return false;
+    if (n.type === 'AwaitExpression') out.awaits.push(n);
+    if (n.type === 'YieldExpression') { if (n.delegate) out.delegates = true; else out.yields.push(n); }
+    if (n.type === 'ForOfStatement' && n.await) out.forAwait = true;
   };
-  visit(fn.body);
-  for (const p of fn.params) visit(p);
-  return unsupported ? null : { awaits, yields };
-}
-
-/** `await` expressions of fn itself (not of functions inside it); null when it uses `for await`. */
-function ownAwaits(fn: N): N[] | null {
-  const out: N[] = [];
-  let forAwait = false;
-  const visit = (n: N) => {
-    if (!n || typeof n.type !== 'string' || forAwait) return;
-    if (n !== fn && (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression')) return;
-    if (n.type === 'AwaitExpression') out.push(n);
-    if (n.type === 'ForOfStatement' && n.await) { forAwait = true; return; }
-    for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
-  };
-  visit(fn.body);
-  for (const p of fn.params) visit(p);
-  return forAwait ? null : out;
+  walk(fn.body, visit);
+  for (const p of fn.params) walk(p, visit);
+  return out;
 }
 
 function memberTargets(rec: ModuleRecord, classPath: string, isStatic: boolean): object[] {

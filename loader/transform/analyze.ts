@@ -117,6 +117,13 @@ export function forEachChild(node: N, fn: (child: N, key: string) => void): void
   }
 }
 
+/** Visit node and its descendants in source order; `enter` returning false skips a node's children. */
+export function walk(node: N, enter: (n: N) => boolean | void): void {
+  if (!node || typeof node.type !== 'string') return;
+  if (enter(node) === false) return;
+  forEachChild(node, (c) => walk(c, enter));
+}
+
 export function patternNames(p: N, out: string[] = []): string[] {
   if (!p) return out;
   switch (p.type) {

@@ -11,7 +11,7 @@
 //
 // Every text the loader inserts ends in a marker, so Function.prototype.toString can show the code as
 // written (runtime/to-string.ts).
-import { type Def, type ModuleInfo, type N, patternNames, type Ref } from './analyze.js';
+import { type Def, type ModuleInfo, type N, patternNames, type Ref, walk } from './analyze.js';
 import { Edits } from './edits.js';
 import { builtinModules } from 'node:module';
 
@@ -147,7 +147,7 @@ export function earlyDefs(info: ModuleInfo): Set<Def> {
   // through an import cycle before the module ran is rare, and the flag costs a closure ~1 ns on Node 20.)
   while (work.length) {
     const d = work.pop()!;
-    for (const r of refsIn(info.refs, d.fn.start, d.fn.end)) {
+    for (const r of inRange(info.refs, d.fn.start, d.fn.end)) {
       if (r.binding?.scope.kind === 'module' && r.binding.kind === 'function') mark(hoisted.get(r.name));
     }
   }
@@ -211,12 +211,12 @@ export class CannotApply extends Error {
   constructor(message: string, readonly pos: number) { super(message); }
 }
 
-/** Refs inside [start, end) in position order. */
-function refsIn(refs: Ref[], start: number, end: number): Ref[] {
-  let lo = 0, hi = refs.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (refs[m].node.start < start) lo = m + 1; else hi = m; }
-  const out: Ref[] = [];
-  for (let i = lo; i < refs.length && refs[i].node.start < end; i++) out.push(refs[i]);
+/** The refs (or this-refs) whose node starts inside [start, end), from a list sorted by position. */
+function inRange<T extends { node: N }>(sorted: T[], start: number, end: number): T[] {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m].node.start < start) lo = m + 1; else hi = m; }
+  const out: T[] = [];
+  for (let i = lo; i < sorted.length && sorted[i].node.start < end; i++) out.push(sorted[i]);
   return out;
 }
 
@@ -260,7 +260,6 @@ export function rewriteRange(
     return i;
   };
   const walkWrites = (node: N) => {
-    if (!node || typeof node.type !== 'string') return;
     if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
       const i = capturedWrite(node.left, node.start);
       if (i < 0) return;
@@ -279,19 +278,9 @@ export function rewriteRange(
         : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`);
     }
   };
-  const visitAll = (node: N) => {
-    walkWrites(node);
-    for (const key in node) {
-      const v = node[key];
-      if (key === 'type' || !v || typeof v !== 'object') continue;
-      if (Array.isArray(v)) { for (const c of v) if (c && typeof c.type === 'string') visitAll(c); }
-      else if (typeof v.type === 'string') visitAll(v);
-    }
-  };
-  const root = findNodeCovering(info.ast, start, end);
-  for (const n of root) visitAll(n);
+  for (const n of findNodeCovering(info.ast, start, end)) walk(n, walkWrites);
 
-  for (const r of refsIn(info.refs, start, end)) {
+  for (const r of inRange(info.refs, start, end)) {
     if (handled.has(r.node) || r.decl || opts.skipRefs?.has(r.node)) continue;
     const b = r.binding;
     let text: string | null = null;
@@ -309,8 +298,7 @@ export function rewriteRange(
     edits.replace(r.node.start, r.node.end, text);
   }
 
-  for (const t of info.thisRefs) {
-    if (t.node.start < start || t.node.start >= end) continue;
+  for (const t of inRange(info.thisRefs, start, end)) {
     const fromOutside = t.owner < start || t.owner >= end;
     if (opts.ctorOwner !== undefined && t.owner === opts.ctorOwner) {
       if (t.kind === 'this') edits.replace(t.node.start, t.node.end, '__jurig$this');
@@ -326,10 +314,9 @@ export function rewriteRange(
     if (t.kind === 'this') edits.replace(t.node.start, t.node.end, '__jurig$this');
     else throw new CannotApply(`an arrow function that uses \`${t.kind}\` of its enclosing function cannot be patched live`, t.node.start);
   }
-  for (const r of info.refs) {
+  for (const r of opts.thisOwnerOutside ? inRange(info.refs, start, end) : []) {
     // `arguments` seen by an arrow belongs to the enclosing function
-    if (r.name !== 'arguments' || r.binding || !opts.thisOwnerOutside) continue;
-    if (r.node.start < start || r.node.start >= end) continue;
+    if (r.name !== 'arguments' || r.binding) continue;
     if (!insideNonArrow(info, r.node.start, start, end)) throw new CannotApply('an arrow function that uses `arguments` of its enclosing function cannot be patched live', r.node.start);
   }
   for (const m of info.metaRefs) if (m.start >= start && m.end <= end) edits.replace(m.start, m.end, '__jurig$m.meta');
@@ -358,13 +345,10 @@ function insideNonArrow(info: ModuleInfo, pos: number, start: number, end: numbe
 
 function superCallAt(info: ModuleInfo, superNode: N): boolean {
   let found = false;
-  const visit = (n: N) => {
-    if (found || !n || typeof n.type !== 'string') return;
-    if (n.type === 'CallExpression' && n.callee === superNode) { found = true; return; }
-    if (n.start > superNode.start || n.end < superNode.end) return;
-    for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
-  };
-  visit(info.ast);
+  walk(info.ast, (n) => {
+    if (found || n.start > superNode.start || n.end < superNode.end) return false;
+    if (n.type === 'CallExpression' && n.callee === superNode) found = true;
+  });
   return found;
 }
 
@@ -372,16 +356,8 @@ const shorthandCache = new WeakMap<ModuleInfo, Set<N>>();
 function isShorthand(info: ModuleInfo, id: N): boolean {
   let set = shorthandCache.get(info);
   if (!set) {
-    set = new Set();
-    const s = set;
-    const visit = (n: N) => {
-      if (!n || typeof n.type !== 'string') return;
-      if (n.type === 'Property' && n.shorthand) {
-        s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value);
-      }
-      for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
-    };
-    visit(info.ast);
+    const s = (set = new Set());
+    walk(info.ast, (n) => { if (n.type === 'Property' && n.shorthand) s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value); });
     shorthandCache.set(info, set);
   }
   return set.has(id);
@@ -390,12 +366,9 @@ function isShorthand(info: ModuleInfo, id: N): boolean {
 /** The outermost nodes lying within [start, end). */
 function findNodeCovering(ast: N, start: number, end: number): N[] {
   const out: N[] = [];
-  const visit = (n: N) => {
-    if (!n || typeof n.type !== 'string') return;
-    if (n.start >= start && n.end <= end) { out.push(n); return; }
-    if (n.end <= start || n.start >= end) return;
-    for (const k in n) { const v = n[k]; if (k === 'type' || !v || typeof v !== 'object') continue; if (Array.isArray(v)) v.forEach(visit); else visit(v); }
-  };
-  visit(ast);
+  walk(ast, (n) => {
+    if (n.start >= start && n.end <= end) { out.push(n); return false; }
+    if (n.end <= start || n.start >= end) return false;
+  });
   return out;
 }
