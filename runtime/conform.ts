@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModuleRecord } from './module-record.js';
 import { ensureState } from './patch.js';
 import type { RuntimeGlobal } from './runtime.js';
+import { CELL_TEST } from '../loader/transform/markers.js';
 import type { JurigEvent } from './events.js';
 
 export const CONFORM = Symbol.for('jurig.conform');
@@ -118,7 +119,7 @@ function locateByGuard(fn: Function, g: RuntimeGlobal): Location | null {
   nativeToString ??= runInNewContext('Function.prototype.toString') as (this: Function) => string;
   let text: string;
   try { text = nativeToString.call(fn); } catch { return null; }
-  const indices = [...new Set([...text.matchAll(/__jc(\d+)(?:_\w+)?\??\.p!==void 0/g)].map((m) => Number(m[1])))];
+  const indices = [...new Set([...text.matchAll(new RegExp(CELL_TEST, 'g'))].map((m) => Number(m[1])))];
   if (!indices.length || /^class\b/.test(text)) return null;
   const saved: { cell: { p: Function | undefined }; p: Function | undefined; desc: PropertyDescriptor | undefined }[] = [];
   const HIT = Symbol('jurig.locate');

@@ -4,7 +4,7 @@
 // or an idle moment needs it. Anything else (or any doubt) returns null: the full planner takes over.
 // Measured on a 2,400-line TypeScript module: ~22 ms per save through the full path.
 import { analyze, type Def, parseModule, Scope } from '../loader/transform/analyze.js';
-import { lineIndex, lineStartsOf } from '../loader/transform/edits.js';
+import { cachedLineStarts, lineIndex } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource } from '../loader/transform/index.js';
 import { layoutOf } from '../loader/transform/instrument.js';
 import { toJs } from '../loader/transform/to-js.js';
@@ -23,17 +23,11 @@ const spans = new WeakMap<Analysed, Map<Def, SourceSpan | null>>();
 /** Where a JS offset of this version is in the user's file, if a source map segment sits exactly there. */
 function sourceOffset(an: Analysed, source: string, jsOffset: number): number | null {
   if (an.base.length === 0) return jsOffset;
-  const jsStarts = lineStarts(an.js), srcStarts = lineStarts(source);
+  const jsStarts = cachedLineStarts(an.js), srcStarts = cachedLineStarts(source);
   const l = lineIndex(jsStarts, jsOffset);
   const col = jsOffset - jsStarts[l];
   for (const seg of an.base[l] ?? []) if (seg[0] === col && seg.length >= 4) return srcStarts[seg[2]!] + seg[3]!;
   return null;
-}
-const startsCache = new Map<string, number[]>();
-function lineStarts(text: string): number[] {
-  let s = startsCache.get(text);
-  if (!s) { if (startsCache.size > 8) startsCache.clear(); startsCache.set(text, (s = lineStartsOf(text))); }
-  return s;
 }
 
 function spanOf(an: Analysed, source: string, d: Def): SourceSpan | null {
@@ -117,7 +111,7 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   let js: string, base: Analysed['base'];
   try { ({ js, base } = toJs(snippet, rec.file)); } catch { return null; } // a syntax error: the full path reports it
   // map positions in the snippet to the file: its first line starts `prefix.length` before the definition
-  const srcStarts = lineStarts(newSource);
+  const srcStarts = cachedLineStarts(newSource);
   const line0 = lineIndex(srcStarts, rootSpan.start), col0 = rootSpan.start - srcStarts[line0];
   const shifted = base.map((segs) => segs.map((s) => (s.length >= 4 ? [s[0], 0, s[2]! + line0, s[2] === 0 ? s[3]! - prefix.length + col0 : s[3]!] : s))) as Analysed['base'];
   let ast;

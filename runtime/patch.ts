@@ -5,7 +5,7 @@
 //           statements in file order (a statement that throws is reported; the rest still applies).
 import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
 import { type ClassInfo, type Def, innermostDefFinder, type N, patternNames, walk } from '../loader/transform/analyze.js';
-import { applyEdits, composeMap, Edits, lineIndex, lineStartsOf, mapComment } from '../loader/transform/edits.js';
+import { applyEdits, cachedLineStarts, composeMap, Edits, lineIndex, mapComment } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
 import { CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
 import { codeFrame, CompileError } from '../loader/transform/to-js.js';
@@ -26,10 +26,8 @@ let patchCounter = 0;
 // ---------------------------------------------------------------------------------------------------
 // Positions
 
-const startsCache = new WeakMap<Analysed, number[]>();
 export function originalPos(an: Analysed, offset: number): { line: number; column: number } {
-  let starts = startsCache.get(an);
-  if (!starts) startsCache.set(an, (starts = lineStartsOf(an.js)));
+  const starts = cachedLineStarts(an.js);
   const l = lineIndex(starts, offset);
   const col = offset - starts[l];
   const segs = an.base[l] ?? [];

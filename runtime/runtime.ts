@@ -175,7 +175,7 @@ const saves = new (class {
     if (st.busy) { st.again = true; return; }
     st.busy = true;
     try {
-      const { applyPlan, SaveRejected, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
+      const { SaveRejected, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
       // A file caught in the middle of a write can parse (cut at a statement boundary, or empty between an
       // in-place write's truncation and its data) and look like a save that deletes code, or not parse at
       // all. Either is acted on only once the same text has been read twice, `debounce` ms apart, with no
@@ -205,12 +205,8 @@ const saves = new (class {
         confirming = null;
         if (st.again) continue; // a newer write arrived while planning
         st.reported = null;
-        const before = rec.state!.source;
-        callHooks('before', file);
-        await applyPlan(rec, plan, resolveImport);
+        await apply(rec, plan);
         seenOnDisk.set(file, key);
-        updateLineShifts(rec, before);
-        callHooks('after', file, plan.events);
         if (!st.again) break;
       }
     } catch (e) {
@@ -231,6 +227,15 @@ const saves = new (class {
   }
 })();
 
+/** Apply a plan: the API's hooks around it, then stack traces of unchanged code moved to their lines. */
+async function apply(rec: ModuleRecord, plan: import('./patch.js').Plan): Promise<void> {
+  const before = rec.state!.source;
+  callHooks('before', rec.file);
+  await patchModule!.applyPlan(rec, plan, resolveImport);
+  updateLineShifts(rec, before);
+  callHooks('after', rec.file, plan.events);
+}
+
 /**
  * Apply `text` as the new version of a watched module without reading or writing its file (the
  * Recoder and the API use this). Same plan/apply as a save: all or nothing.
@@ -238,15 +243,10 @@ const saves = new (class {
 export async function applySource(file: string, text: string): Promise<ApplyResult> {
   const rec = byFile.get(file);
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
-  const { applyPlan, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
+  const { ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
   try {
-    const before = ensureState(rec).source;
-    if (before === text) return { ok: true };
-    const plan = await planFor(rec, text);
-    callHooks('before', file);
-    await applyPlan(rec, plan, resolveImport);
-    updateLineShifts(rec, before);
-    callHooks('after', file, plan.events);
+    if (ensureState(rec).source === text) return { ok: true };
+    await apply(rec, await planFor(rec, text));
     return { ok: true };
   } catch (e) {
     return { ok: false, error: e as Error };

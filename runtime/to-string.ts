@@ -1,6 +1,6 @@
 // `fn.toString()` shows the function as written: the guards and class registrations the loader inserted
 // are cut out again. They all end in a marker (see loader/transform/instrument.ts), so this is exact.
-import { EXPR_END, GUARD_END } from '../loader/transform/markers.js';
+import { CELL_TEST, EXPR_END, GUARD_END } from '../loader/transform/markers.js';
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const INSERTED = new RegExp(
@@ -13,8 +13,7 @@ const INSERTED = new RegExp(
   'g',
 );
 
-// the function's own guard: the first one in its text (nested functions come after their parent's)
-const OWN_GUARD = /__jc(\d+)_([0-9a-z]+)\.p!==void 0/;
+// the function's own guard is the first one in its text (nested functions come after their parent's)
 
 /** patchedText(index, tag): the text of the definition a patch put in that cell, if any. */
 export function installToString(patchedText: (index: number, tag: string) => string | undefined): void {
@@ -24,8 +23,8 @@ export function installToString(patchedText: (index: number, tag: string) => str
       if (this === toString) return native.call(native);
       const s = native.call(this);
       if (!s.includes('jurig')) return s;
-      const own = OWN_GUARD.exec(s);
-      const patched = own ? patchedText(Number(own[1]), own[2]) : undefined;
+      const own = CELL_TEST.exec(s);
+      const patched = own?.[2] ? patchedText(Number(own[1]), own[2]) : undefined;
       return patched ?? s.replace(INSERTED, '');
     },
   }.toString;

@@ -157,4 +157,16 @@ export function mapComment(map: object): string {
   return '//# sourceMappingURL=data:application/json;charset=utf-8;base64,' + Buffer.from(JSON.stringify(map)).toString('base64');
 }
 
+// the few texts the runtime keeps asking about (the running and the saved version, their JS)
+const startsCache = new Map<string, number[]>();
+/** lineStartsOf, remembered for the last few texts. */
+export function cachedLineStarts(text: string): number[] {
+  let s = startsCache.get(text);
+  if (!s) {
+    if (startsCache.size >= 8) startsCache.clear();
+    startsCache.set(text, (s = lineStartsOf(text)));
+  }
+  return s;
+}
+
 export { lineStartsOf, lineIndex };

@@ -2,3 +2,5 @@
 // Kept apart from the transform so the runtime can use them without loading the parser.
 export const GUARD_END = '/*@jurig*/';
 export const EXPR_END = '/*@jurig:end*/';
+/** A guard's test of its cell: `__jc<index>_<module tag>.p!==void 0` (patch code: no tag). */
+export const CELL_TEST = /__jc(\d+)(?:_([0-9a-z]+))?\.p!==void 0/;
