@@ -106,7 +106,7 @@ function install(rec: ModuleRecord, t: Target): boolean {
   try { state = patchMod!.ensureState(rec); } catch { return false; }
   const d = state.an.info.defs.find((x) => x.path === t.path);
   if (!d) return false;
-  const entry = state.cells.get(d.path)!;
+  const entry = state.cells[d.index];
   const cell = entry.cell as { p: Function | undefined };
   const conv = entry.layout.conv;
   if (conv === 'factory') {

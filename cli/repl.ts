@@ -81,10 +81,9 @@ function exposeModuleScope(rec: ModuleRecord, context: Record<string, unknown>, 
 export async function startRepl(opts: ReplOptions = {}): Promise<repl.REPLServer> {
   if (opts.scope) {
     const { ensureState } = await import('../runtime/patch.js');
-    const { moduleNames } = await import('../runtime/diff.js');
     try {
       const state = ensureState(opts.scope);
-      exposeModuleScope(opts.scope, globalThis as Record<string, unknown>, moduleNames(state.an.info));
+      exposeModuleScope(opts.scope, globalThis as Record<string, unknown>, new Set(state.an.info.moduleScope.decls.keys()));
     } catch { /* the module changed before its first save: its names stay out of reach */ }
   }
   const server = repl.start({

@@ -4,7 +4,7 @@
 import { runInNewContext } from 'node:vm';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ModuleRecord } from './module-record.js';
+import { cellByPath, type ModuleRecord } from './module-record.js';
 import { ensureState } from './patch.js';
 import type { RuntimeGlobal } from './runtime.js';
 import { CELL_TEST } from '../loader/transform/markers.js';
@@ -45,11 +45,11 @@ export function valueAt(rec: ModuleRecord, path: string): unknown {
   if (!state) return undefined;
   const info = state.an.info;
   const cls = info.classes.find((c) => c.path === path);
-  if (cls) return rec.liveClasses(path).at(-1)?.ref.deref() ?? (cls.parentDef ? undefined : readBinding(rec, path));
+  if (cls) return rec.liveClasses(state.classKeys[cls.index]).at(-1)?.ref.deref() ?? (cls.parentDef ? undefined : readBinding(rec, path));
   const d = info.defs.find((x) => x.path === path);
   if (!d || path.includes('/')) return undefined;
   if (d.cls) {
-    const klass = rec.liveClasses(d.cls.path).at(-1)?.ref.deref();
+    const klass = rec.liveClasses(state.classKeys[d.cls.index]).at(-1)?.ref.deref();
     if (!klass) return undefined;
     if (d.kind === 'constructor') return klass;
     const { key, isStatic, accessor } = memberKey(path, d.cls.path);
@@ -97,7 +97,12 @@ export function locate(target: unknown): Location | null {
   if (typeof target !== 'function') return null;
   // classes register themselves
   for (const rec of g.records.values()) {
-    for (const [path, list] of rec.classes) if (list.some((e) => e.ref.deref() === target)) return { rec, path, kind: 'class' };
+    for (const [key, list] of rec.classes) {
+      if (!list.some((e) => e.ref.deref() === target)) continue;
+      const state = stateOf(rec);
+      const i = state ? state.classKeys.indexOf(key) : -1;
+      return { rec, path: i === -1 ? key : state!.an.info.classes[i].path, kind: 'class' };
+    }
   }
   // functions found where they live
   for (const rec of g.records.values()) {
@@ -147,8 +152,8 @@ function locateByGuard(fn: Function, g: RuntimeGlobal): Location | null {
   const { rec, cell } = hit as { rec: ModuleRecord; cell: object };
   const state = stateOf(rec);
   if (!state) return null;
-  for (const [path, entry] of state.cells) if (entry.cell === cell) return { rec, path, kind: 'function' };
-  return null;
+  const i = state.cells.findIndex((e) => e.cell === cell);
+  return i === -1 ? null : { rec, path: state.an.info.defs[i].path, kind: 'function' };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -156,21 +161,40 @@ function locateByGuard(fn: Function, g: RuntimeGlobal): Location | null {
 
 export type ConformHandler = (fn: Function | null) => void;
 interface Entry { original: Function | null; handler: ConformHandler }
-interface Snapshot { text: string; cell: object | undefined; carrier?: { value: object } }
+/** What a registration follows from version to version: a definition's cell, or a class's key. */
+type Id = object | string;
+interface Found { path: string; text: string; cell: object | undefined }
+interface Snapshot extends Found { carrier?: { value: object } }
 
-const registered = new Map<string, Map<string, Set<Entry>>>(); // file → path → entries
+const registered = new Map<string, Map<Id, Set<Entry>>>(); // file → identity → entries
 let hooked = false;
-const snapshots = new Map<string, Map<string, Snapshot>>();
+const snapshots = new Map<string, Map<Id, Snapshot>>();
 
-function defText(rec: ModuleRecord, path: string): { text: string; cell: object | undefined } | null {
+function idOf(rec: ModuleRecord, path: string): Id | null {
   const state = stateOf(rec);
   if (!state) return null;
   const info = state.an.info;
-  const d = info.defs.find((x) => x.path === path);
-  if (d) return { text: state.an.js.slice(d.start, d.end), cell: state.cells.get(path)?.cell };
-  const c = info.classes.find((x) => x.path === path);
-  if (c) return { text: state.an.js.slice(c.node.start, c.node.end), cell: undefined };
-  return null;
+  const d = info.defs.findIndex((x) => x.path === path);
+  if (d !== -1) return state.cells[d].cell;
+  const c = info.classes.findIndex((x) => x.path === path);
+  return c === -1 ? null : state.classKeys[c];
+}
+
+/** Where an identity is in the running version now, and its text there. */
+function find(rec: ModuleRecord, id: Id): Found | null {
+  const state = stateOf(rec);
+  if (!state) return null;
+  const info = state.an.info;
+  if (typeof id === 'string') {
+    const c = state.classKeys.indexOf(id);
+    if (c === -1) return null;
+    const node = info.classes[c].node;
+    return { path: info.classes[c].path, text: state.an.js.slice(node.start, node.end), cell: undefined };
+  }
+  const i = state.cells.findIndex((e) => e.cell === id);
+  if (i === -1) return null;
+  const d = info.defs[i];
+  return { path: d.path, text: state.an.js.slice(d.start, d.end), cell: id };
 }
 
 function carries(v: unknown): v is Record<symbol, ConformHandler> {
@@ -184,14 +208,16 @@ function ensureHooked(): void {
     before(file) {
       const rec = rt().byFile.get(file);
       if (!rec) return;
-      const snap = new Map<string, Snapshot>();
-      for (const path of registered.get(file)?.keys() ?? []) { const t = defText(rec, path); if (t) snap.set(path, t); }
+      const snap = new Map<Id, Snapshot>();
+      for (const id of registered.get(file)?.keys() ?? []) { const t = find(rec, id); if (t) snap.set(id, t); }
       // values carrying [Symbol.for('jurig.conform')] where a definition lives
       const state = stateOf(rec);
       for (const d of state?.an.info.defs ?? []) {
         if (d.path.includes('/') || d.kind === 'constructor') continue;
         const v = valueAt(rec, d.path);
-        if (carries(v)) snap.set(d.path, { ...(snap.get(d.path) ?? defText(rec, d.path)!), carrier: { value: v } });
+        if (!carries(v)) continue;
+        const id = state!.cells[d.index].cell;
+        snap.set(id, { ...(snap.get(id) ?? find(rec, id)!), carrier: { value: v } });
       }
       snapshots.set(file, snap);
     },
@@ -200,20 +226,20 @@ function ensureHooked(): void {
       const snap = snapshots.get(file);
       snapshots.delete(file);
       if (!rec || !snap) return;
-      for (const [path, old] of snap) {
-        const now = defText(rec, path);
-        if (now && now.text === old.text && now.cell === old.cell) continue;
-        const entries = registered.get(file)?.get(path) ?? new Set<Entry>();
+      for (const [id, old] of snap) {
+        const now = find(rec, id);
+        if (now && now.text === old.text) continue;
+        const entries = registered.get(file)?.get(id) ?? new Set<Entry>();
         const calls: [ConformHandler, Function | null][] = [];
-        for (const e of entries) calls.push([e.handler, now ? newFunction(rec, path, e.original, old.cell) : null]);
+        for (const e of entries) calls.push([e.handler, now ? newFunction(rec, now.path, e.original) : null]);
         if (old.carrier) {
           const v = old.carrier.value;
           const h = (v as Record<symbol, ConformHandler>)[CONFORM];
-          if (![...entries].some((e) => e.handler === h)) calls.push([h.bind(v), now ? newFunction(rec, path, typeof v === 'function' ? v : null, old.cell) : null]);
+          if (![...entries].some((e) => e.handler === h)) calls.push([h.bind(v), now ? newFunction(rec, now.path, typeof v === 'function' ? v : null) : null]);
         }
         for (const [h, fn] of calls) {
           try { h(fn); } catch (e) {
-            process.stderr.write(`jurig: a conform handler for ${path} threw: ${(e as Error)?.stack ?? e}\n`);
+            process.stderr.write(`jurig: a conform handler for ${old.path} threw: ${(e as Error)?.stack ?? e}\n`);
           }
         }
       }
@@ -221,11 +247,11 @@ function ensureHooked(): void {
   });
 }
 
-/** The function that runs the definition's code now. */
-function newFunction(rec: ModuleRecord, path: string, original: Function | null, oldCell: object | undefined): Function | null {
+/** The function that runs the definition's code now (the definition kept its cell: see find()). */
+function newFunction(rec: ModuleRecord, path: string, original: Function | null): Function | null {
   const state = stateOf(rec);
-  const entry = state?.cells.get(path);
-  if (original && entry && entry.cell === oldCell && !carries(original)) return original; // patched in place
+  const entry = state ? cellByPath(state, path) : undefined;
+  if (original && entry && !carries(original)) return original; // patched in place
   const v = valueAt(rec, path);
   if (typeof v === 'function' && !carries(v)) return v;
   const p = entry?.cell.p;
@@ -244,11 +270,13 @@ export function conform(original: Function | object, handler?: ConformHandler): 
   if (!h) throw new TypeError('conform(original, handler): no handler, and the value has no [Symbol.for("jurig.conform")] method');
   const loc = locate(original);
   if (!loc || loc.path === null) throw new Error(`conform: cannot find the definition of ${describe(original)} (is its file watched by jurig?)`);
+  const id = idOf(loc.rec, loc.path);
+  if (id === null) throw new Error(`conform: cannot find the definition of ${describe(original)} (is its file watched by jurig?)`);
   ensureHooked();
-  let byPath = registered.get(loc.rec.file);
-  if (!byPath) registered.set(loc.rec.file, (byPath = new Map()));
-  let set = byPath.get(loc.path);
-  if (!set) byPath.set(loc.path, (set = new Set()));
+  let byId = registered.get(loc.rec.file);
+  if (!byId) registered.set(loc.rec.file, (byId = new Map()));
+  let set = byId.get(id);
+  if (!set) byId.set(id, (set = new Set()));
   const entry: Entry = { original: typeof original === 'function' ? original : null, handler: h };
   set.add(entry);
   return () => { set!.delete(entry); };

@@ -39,9 +39,9 @@ const color = (c: Parameters<typeof styleText>[0], s: string) => (process.stderr
 export function formatEvent(e: JurigEvent): string {
   switch (e.type) {
     case 'watch': return `Watch ${rel(e.file)}`;
-    case 'update': return `Update ${rel(e.file)}:${e.path}`;
-    case 'add': return `Add ${rel(e.file)}:${e.path}`;
-    case 'delete': return `Delete ${rel(e.file)}:${e.path}`;
+    case 'update': return `Update ${where(e)}`;
+    case 'add': return `Add ${where(e)}`;
+    case 'delete': return `Delete ${where(e)}`;
     case 'run': return `Run ${rel(e.file)}:${e.line}: ${cut(e.text)}`;
     case 'warn': return `${color('yellow', 'jurig warning')} ${rel(e.file)}:${e.line}: ${e.message}`;
     case 'error': {
@@ -49,6 +49,12 @@ export function formatEvent(e: JurigEvent): string {
       return e.frame ? `${head}\n${e.frame}` : head;
     }
   }
+}
+
+// a named definition by its path (`lib.ts:Animal.talk`); an anonymous one by its line and what it belongs
+// to (`server.ts:14 app.get('/hello') <arrow>`)
+function where(e: { file: string; path: string; line: number }): string {
+  return e.path.includes('<') ? `${rel(e.file)}:${e.line} ${e.path}` : `${rel(e.file)}:${e.path}`;
 }
 
 function cut(text: string): string {

@@ -3,14 +3,18 @@
 // resolve in the running version's scopes); the whole new version is analysed later, when the next save
 // or an idle moment needs it. Anything else (or any doubt) returns null: the full planner takes over.
 // Measured on a 2,400-line TypeScript module: ~22 ms per save through the full path.
-import { analyze, type Def, parseModule, Scope } from '../loader/transform/analyze.js';
+import { analyze, type ClassInfo, type Def, parseModule, Scope } from '../loader/transform/analyze.js';
 import { cachedLineStarts, lineIndex } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource } from '../loader/transform/index.js';
 import { layoutOf } from '../loader/transform/instrument.js';
 import { toJs } from '../loader/transform/to-js.js';
 import type { JurigEvent } from './events.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
-import { compatible, ensureState, makeCompiler, type Plan } from './patch.js';
+import { correspond, pairNestedClass, TreePairer } from './match.js';
+import { compatible, ensureState, freshClassKey, makeCompiler, type Plan, shownText } from './patch.js';
+import { labelOf, ownText } from './structure.js';
+
+const isInside = (d: Def, root: Def) => { for (let p = d.parent; p; p = p.parent) if (p === root) return true; return false; };
 
 class Bail extends Error {}
 
@@ -64,6 +68,7 @@ export function planFast(rec: ModuleRecord, newSource: string): Plan | null {
 
 function plan(rec: ModuleRecord, newSource: string): Plan | null {
   const state = ensureState(rec);
+  if (state.failed.size) return null; // statements that threw run again: the full planner does that
   const old = state.source;
   // where SWC's output of a body depends on the rest of the file, only the full path is right: inlined
   // const enums, namespace members (rewritten to `Ns.x`), class fields moved into constructors
@@ -118,11 +123,12 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   try { ast = parseModule(js); } catch { return null; }
   const snip = analyze(js, ast, foreignChain(root.scope?.parent ?? null));
 
-  const top = root.owner?.type === 'MethodDefinition'
-    ? snip.defs.find((d) => d.cls && d.cls.parentDef === null && d.owner?.type === 'MethodDefinition')
-    : snip.defs.find((d) => d.parent === null);
-  if (!top || top.kind !== root.kind || top.isStatic !== root.isStatic || top.derived !== root.derived) return null;
-  // identities: the snippet's names for the definition and what is inside it become the running ones
+  // the snippet must hold exactly the edited definition (an edit that reaches past its end is not for here)
+  const tops = snip.defs.filter((d) => d.parent === null);
+  const top = tops[0];
+  if (tops.length !== 1 || snip.statements.length !== 1 || top.kind !== root.kind || top.isStatic !== root.isStatic || top.derived !== root.derived) return null;
+  if (root.owner?.type === 'MethodDefinition' ? !(top.cls && top.owner?.type === 'MethodDefinition') : top.cls) return null;
+  // names: the snippet's paths for the definition and what is inside it become the running ones
   const snipPath = top.path;
   for (const d of snip.defs) if (d.path === snipPath || d.path.startsWith(snipPath + '/')) d.path = root.path + d.path.slice(snipPath.length);
   for (const c of snip.classes) {
@@ -130,35 +136,76 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
     else if (c.path.startsWith(snipPath + '/')) c.path = root.path + c.path.slice(snipPath.length);
   }
 
-  const entry = state.cells.get(root.path);
+  // identities, as a save would find them (runtime/match.ts): what is inside the definition is untouched,
+  // so every running definition in it must be found again, unchanged
+  const pairs = new Map<Def, Def>(); // snippet definition → running one
+  new TreePairer(info, snip, (a, b) => pairs.set(b, a)).pair(root, top);
+  for (const [b, a] of pairs) if (b !== top && ownText(info, a) !== ownText(snip, b)) return null;
+  if (info.defs.some((d) => d !== root && isInside(d, root) && ![...pairs.values()].includes(d))) return null;
+  const entry = state.cells[root.index];
   if (!entry || !compatible(entry, top, layoutOf(top, js))) return null;
-  const newCells = new Map<string, CellEntry>();
+  const newCells = new Map<Def, CellEntry>();
+  const cellFor = (d: Def): CellEntry => {
+    let e = newCells.get(d);
+    if (e) return e;
+    const o = pairs.get(d);
+    e = o ? state.cells[o.index] : { cell: { p: undefined }, layout: layoutOf(d, js), kind: d.kind };
+    newCells.set(d, e);
+    return e;
+  };
+  const keys = new Map<ClassInfo, string>();
+  const classKey = (c: ClassInfo): string => {
+    let k = keys.get(c);
+    if (k === undefined) {
+      // (the class the snippet wraps a method in stands for the method's own class)
+      const o = c === top.cls ? root.cls : pairNestedClass(info, snip, (d) => pairs.get(d) ?? null, c);
+      k = o ? state.classKeys[o.index] : freshClassKey(rec, new Set(state.classKeys), c.path);
+      keys.set(c, k);
+    }
+    return k;
+  };
   const snipAn: Analysed = { js, base: shifted, info: snip, format: an.format };
-  const { compileDef } = makeCompiler({
-    rec, state, an: snipAn, bindings: rec.bindings!, newCells, fresh: new Set(), reject: () => { throw new Bail(); },
-  });
+  const { compileDef } = makeCompiler({ rec, an: snipAn, bindings: rec.bindings!, cellFor, classKey, reject: () => { throw new Bail(); } });
   const fn = compileDef(top, entry.layout, null);
 
   const line = line0 + 1;
-  const events: JurigEvent[] = [{ type: 'update', file: rec.file, path: root.path, line }];
-  const oldPaths = new Set(info.defs.map((d) => d.path));
-  for (const d of snip.defs) if (d !== top && !oldPaths.has(d.path)) events.push({ type: 'add', file: rec.file, path: d.path, line });
-  const shownText = top.owner && top.owner.type !== 'Property' || top.owner?.method || top.owner?.kind === 'get' || top.owner?.kind === 'set'
-    ? js.slice(top.start, top.end).replace(/^static\s+/, '')
-    : js.slice(top.fn.start, top.fn.end);
+  const rootLabel = labelOf(info, root);
+  const events: JurigEvent[] = [{ type: 'update', file: rec.file, path: rootLabel, line }];
+  for (const d of snip.defs) if (d !== top && !pairs.has(d)) events.push({ type: 'add', file: rec.file, path: rootLabel + d.path.slice(root.path.length).replace(/#\d+/g, ''), line });
 
-  // the new version, analysed only when something needs it
-  let full: Analysed | null = null;
-  const cells = new Map(state.cells);
-  for (const [p, e] of newCells) cells.set(p, e);
+  // the new version, analysed only when something needs it; its definitions in the edited one have the
+  // cells used above (by path: the same in the snippet and the file), the others keep theirs
+  let full: Analysed | null = null, cells: CellEntry[] | null = null, classKeys: string[] | null = null;
+  const resolve = () => {
+    full ??= analyseSource(newSource, rec.file);
+    if (!cells) {
+      const corr = correspond(info, full.info);
+      const snipDefs = new Map(snip.defs.map((d) => [d.path, d]));
+      const snipClasses = new Map(snip.classes.map((c) => [c.path, c]));
+      cells = full.info.defs.map((d) => {
+        const sd = d.path === root.path || d.path.startsWith(root.path + '/') ? snipDefs.get(d.path) : undefined;
+        if (sd) return cellFor(sd);
+        const o = corr.def[d.index];
+        return o ? state.cells[o.index] : { cell: { p: undefined }, layout: layoutOf(d, full!.js), kind: d.kind };
+      });
+      classKeys = full.info.classes.map((c) => {
+        const sc = c.path.startsWith(root.path + '/') ? snipClasses.get(c.path) : undefined;
+        if (sc) return classKey(sc);
+        const o = corr.cls[c.index];
+        return o ? state.classKeys[o.index] : c.path;
+      });
+    }
+  };
   const next: RunningState = {
     source: newSource,
-    get an() { return (full ??= analyseSource(newSource, rec.file)); },
-    cells, failed: new Set(state.failed), exports: state.exports,
+    get an() { resolve(); return full!; },
+    get cells() { resolve(); return cells!; },
+    get classKeys() { resolve(); return classKeys!; },
+    failed: new Set(), exports: state.exports, retired: state.retired,
   };
   return {
     next, bindings: rec.bindings!,
-    updates: [{ path: root.path, cell: entry.cell, fn, line, text: shownText }],
+    updates: [{ path: root.path, cell: entry.cell, fn, line, text: shownText(js, top) }],
     adds: [], deletes: [], runs: [], imports: [], events,
   };
 }

@@ -3,7 +3,7 @@
 // `__jurig$m.k(path, class, evalHook?)` (a class registering itself from a static block).
 import { fileURLToPath } from 'node:url';
 import type { Analysed } from '../loader/transform/index.js';
-import type { DefKind } from '../loader/transform/analyze.js';
+import type { ClassInfo, Def, DefKind } from '../loader/transform/analyze.js';
 import type { Layout } from '../loader/transform/instrument.js';
 
 export interface Cell { p: Function | undefined }
@@ -24,9 +24,28 @@ export interface ClassEntry { ref: WeakRef<Function>; hook: EvalHook | null }
 export interface RunningState {
   source: string;
   an: Analysed;
-  cells: Map<string, CellEntry>; // definition path → its cell
-  failed: Set<string>; // statement texts whose last run threw: run again at the next save holding them
+  /** The cell of each definition, by its index in an.info.defs. A definition keeps its cell from version
+   * to version for as long as runtime/match.ts finds it again. */
+  cells: CellEntry[];
+  /** The key each class registers its live objects under (ModuleRecord.classes), by class index. */
+  classKeys: string[];
+  /** Statements (by index) whose last run threw: they run again at the next save. */
+  failed: Set<number>;
   exports: Set<string>;
+  /** Cells of named definitions a save deleted, by path: a definition that comes back gets its cell back, so
+   * the functions made before it was deleted run its new code again. */
+  retired: Map<string, CellEntry>;
+}
+
+export function defByPath(state: RunningState, path: string): Def | undefined {
+  return state.an.info.defs.find((d) => d.path === path);
+}
+export function cellByPath(state: RunningState, path: string): CellEntry | undefined {
+  const d = defByPath(state, path);
+  return d && state.cells[d.index];
+}
+export function classByPath(state: RunningState, path: string): ClassInfo | undefined {
+  return state.an.info.classes.find((c) => c.path === path);
 }
 
 export class ModuleRecord {

@@ -4,12 +4,13 @@
 //   apply — bind new imports, swap cells, add/remove class members, then run the new or changed top-level
 //           statements in file order (a statement that throws is reported; the rest still applies).
 import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
-import { type ClassInfo, type Def, innermostDefFinder, type N, patternNames, walk } from '../loader/transform/analyze.js';
+import { type ClassInfo, type Def, innermostDefFinder, type ModuleInfo, type N, patternNames, walk } from '../loader/transform/analyze.js';
 import { applyEdits, cachedLineStarts, composeMap, Edits, lineIndex, mapComment } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
 import { CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
 import { codeFrame, CompileError } from '../loader/transform/to-js.js';
-import { childrenOf, matchStatements, moduleNames, ownText, statementViews } from './diff.js';
+import { correspond, pairNestedClass } from './match.js';
+import { enclosingClass, isStatementMember, labelOf, normalize, ownText, shapeOf } from './structure.js';
 import { emit, type JurigEvent } from './events.js';
 import { type Cell, type CellEntry, cellText, type ModuleRecord, type RunningState } from './module-record.js';
 
@@ -47,12 +48,11 @@ export function ensureState(rec: ModuleRecord): RunningState {
     throw new SaveRejected('the file changed between loading and the first save; restart to pick up that change', 1, 1, '');
   }
   const an = analyseSource(source, rec.file);
-  const cells = new Map<string, CellEntry>();
-  for (const d of an.info.defs) cells.set(d.path, { cell: rec.initialCells[d.index], layout: layoutOf(d, an.js), kind: d.kind });
-  rec.bindings = moduleNames(an.info);
+  const cells = an.info.defs.map((d) => ({ cell: rec.initialCells[d.index], layout: layoutOf(d, an.js), kind: d.kind }));
+  rec.bindings = new Set(an.info.moduleScope.decls.keys());
   const exported = exportedLocals(an.info);
   rec.consts = new Set([...an.info.moduleScope.decls.values()].filter((b) => b.kind === 'const' && !exported.has(b.name)).map((b) => b.name));
-  rec.state = { source, an, cells, failed: new Set(), exports: exportNames(an.js) };
+  rec.state = { source, an, cells, classKeys: an.info.classes.map((c) => c.path), failed: new Set(), exports: exportNames(an.js), retired: new Map() };
   rec.loadedSource = null;
   return rec.state;
 }
@@ -72,7 +72,7 @@ function exportNames(js: string): Set<string> {
 export interface CellUpdate { path: string; cell: Cell; fn: Function; line: number; text: string }
 interface MemberAdd { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; fn: Function; line: number }
 interface MemberDelete { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; line: number }
-interface StatementRun { text: string; line: number; code: string; wrapper: Function | null; isAsync: boolean; shown: string; functionDecl: boolean }
+interface StatementRun { index: number; line: number; wrapper: Function; isAsync: boolean; shown: string; functionDecl: boolean }
 interface ImportBind { specifier: string; names: { local: string; imported: string | '*' }[]; line: number }
 
 export interface Plan {
@@ -123,124 +123,159 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     const p = originalPos(an, offset);
     throw new SaveRejected(message, p.line, p.column, codeFrame(newSource, p.line, p.column));
   };
+  const label = (d: Def) => labelOf(info, d);
 
-  const oldKids = childrenOf(old), newKids = childrenOf(info);
-  const oldByPath = new Map(old.defs.map((d) => [d.path, d]));
-  const newByPath = new Map(info.defs.map((d) => [d.path, d]));
-  const newCells = new Map<string, CellEntry>(); // cells made by this save (new or re-created definitions)
+  // which running statement and definition each new one is (runtime/match.ts)
+  const corr = correspond(old, info);
+  const shape = shapeOf(info);
 
-  // which definitions changed
+  // statements that run: new or edited ones, and unchanged ones whose last run threw
+  const runs = new Uint8Array(info.statements.length);
+  for (let j = 0; j < runs.length; j++) if (!corr.same[j] || state.failed.has(corr.stmt[j])) runs[j] = 1;
+
   // Names a patch uses directly; a still-const module const whose statement runs again in this save
   // moves to `a`, and every definition reading it is recompiled to read it there.
   const bindings = new Set(rec.bindings!);
-  const oldViews = statementViews(old, oldKids), newViews = statementViews(info, newKids);
-  const match = matchStatements(oldViews, newViews);
   const moved = new Set<string>();
-  const innermostDef = innermostDefFinder(info.defs);
-  newViews.forEach((v, i) => {
-    if (match[i] !== -1 && !state.failed.has(v.text)) return;
-    if (v.decl?.type !== 'VariableDeclaration') return;
-    for (const x of v.decl.declarations) for (const n of patternNames(x.id)) if (rec.consts!.has(n) && bindings.has(n)) { bindings.delete(n); moved.add(n); }
-  });
+  const markMoved = () => {
+    info.statements.forEach((st: N, j: number) => {
+      if (!runs[j]) return;
+      const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
+      if (decl?.type !== 'VariableDeclaration') return;
+      for (const x of decl.declarations) for (const n of patternNames(x.id)) if (rec.consts!.has(n) && bindings.has(n)) { bindings.delete(n); moved.add(n); }
+    });
+  };
 
+  // the cells of the new version: a definition found again keeps its cell
+  const entries: (CellEntry | null)[] = info.defs.map((d) => { const o = corr.def[d.index]; return o ? state.cells[o.index] : null; });
+  const retired = new Map(state.retired);
   const changed = new Set<Def>();
-  if (moved.size) {
-    for (const r of info.refs) {
-      if (!moved.has(r.name) || r.binding?.scope.kind !== 'module' || r.decl) continue;
-      for (let d = innermostDef(r.node.start); d; d = d.parent) if (oldByPath.has(d.path)) { changed.add(d); break; }
+  for (const d of info.defs) {
+    const o = corr.def[d.index];
+    if (o) { if (ownText(old, o) !== ownText(info, d)) changed.add(d); continue; }
+    // a named definition deleted by an earlier save and back now: the functions made before still route
+    // through its cell, so the cell gets the new code (a top-level function declaration that is not a
+    // binding any more is re-declared instead)
+    const back = retired.get(d.path);
+    if (back && back.kind === d.kind && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !bindings.has(d.fn.id?.name))) {
+      entries[d.index] = back;
+      retired.delete(d.path);
+      changed.add(d);
     }
   }
-  for (const d of info.defs) {
-    const o = oldByPath.get(d.path);
-    if (o ? ownText(old, o, oldKids) !== ownText(info, d, newKids) : revived(d)) changed.add(d);
-  }
 
-  // A definition deleted by an earlier save and back now: its old function objects still route through
-  // its cell, so the cell gets the new code (unless the definition is part of something re-created).
-  function revived(d: Def): boolean {
-    return state.cells.has(d.path) && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !bindings.has(d.fn.id?.name));
+  // members of a running class (outside functions) added or deleted, when its statement does not run again
+  const adds: MemberAdd[] = [], deletes: MemberDelete[] = [];
+  const memberEdits: { cls: ClassInfo; added: Def[]; deleted: Def[] }[] = [];
+  info.classes.forEach((c) => {
+    const o = corr.cls[c.index];
+    if (!o || c.parentDef) return;
+    const now = shape.members.get(c) ?? [];
+    const was = shapeOf(old).members.get(o) ?? [];
+    const added = now.filter((d) => !corr.def[d.index] && entries[d.index] === null);
+    const kept = new Set(now.map((d) => corr.def[d.index]).filter(Boolean));
+    const deleted = was.filter((d) => !kept.has(d));
+    if (!added.length && !deleted.length) return;
+    const priv = added.find((d) => d.owner.key.type === 'PrivateIdentifier');
+    if (priv && !runs[c.stmt]) {
+      // a class cannot gain a private name once created: the class is made again (see the warning below)
+      runs[c.stmt] = 1;
+      events.push({ type: 'warn', file, line: at(priv.start), message: `${c.name} gains the private member ${priv.owner.key.type === 'PrivateIdentifier' ? '#' + priv.owner.key.name : ''}, which a running class cannot take: the class is re-created` });
+    }
+    memberEdits.push({ cls: c, added, deleted });
+  });
+  markMoved();
+  if (moved.size) {
+    const innermostDef = innermostDefFinder(info.defs);
+    for (const r of info.refs) {
+      if (!moved.has(r.name) || r.binding?.scope.kind !== 'module' || r.decl) continue;
+      for (let d = innermostDef(r.node.start); d; d = d.parent) if (corr.def[d.index]) { changed.add(d); break; }
+    }
   }
 
   // Definitions whose running closures cannot take the new code are re-created by their parent instead;
   // a top-level one is re-created by running its statement again.
   const repatch = new Set<Def>(changed);
   const fresh = new Set<Def>();
-  const forcedStatements = new Set<N>();
   for (let grew = true; grew;) {
     grew = false;
     for (const d of [...repatch]) {
-      const entry = state.cells.get(d.path);
+      const entry = entries[d.index];
       if (!entry || fresh.has(d) || compatible(entry, d, layoutOf(d, an.js))) continue;
       fresh.add(d);
       repatch.delete(d);
+      entries[d.index] = null;
       grew = true;
       if (d.parent) {
-        repatch.add(d.parent);
-        events.push({ type: 'warn', file, line: at(d.start), message: `${d.path} changed its parameters or now uses a variable its running closures did not capture: closures made before this save keep their old code` });
+        if (entries[d.parent.index]) repatch.add(d.parent);
+        events.push({ type: 'warn', file, line: at(d.start), message: `${label(d)} changed its parameters or now uses a variable its running closures did not capture: closures made before this save keep their old code` });
       } else {
-        const st = info.statements.find((s: N) => s.start <= d.start && d.end <= s.end);
-        if (!st || d.cls) reject(`${d.path} cannot be patched live (its parameters or captured variables changed); restart to apply`, d.start);
-        forcedStatements.add(st);
-        events.push({ type: 'warn', file, line: at(d.start), message: `${d.path} is re-created: references taken before this save keep the old code` });
+        if (isStatementMember(d)) reject(`${label(d)} cannot be patched live (its parameters or captured variables changed); restart to apply`, d.start);
+        runs[d.stmt] = 1;
+        events.push({ type: 'warn', file, line: at(d.start), message: `${label(d)} is re-created: references taken before this save keep the old code` });
       }
     }
   }
+  markMoved();
+  const cellFor = (d: Def): CellEntry => (entries[d.index] ??= { cell: { p: undefined }, layout: layoutOf(d, an.js), kind: d.kind });
 
-  const { compileDef, makeCtx, compile } = makeCompiler({ rec, state, an, bindings, newCells, fresh, reject });
+  // class keys: a class found again keeps the key its live objects registered under
+  const usedKeys = new Set(state.classKeys);
+  const classKeys = info.classes.map((c) => {
+    const o = corr.cls[c.index] ?? pairNestedClass(old, info, (d) => corr.def[d.index], c);
+    return o ? state.classKeys[o.index] : freshClassKey(rec, usedKeys, c.path);
+  });
+
+  const { compileDef, makeCtx, compile } = makeCompiler({ rec, an, bindings, cellFor, classKey: (c) => classKeys[c.index], reject });
 
   const updates: CellUpdate[] = [];
   for (const d of repatch) {
-    const entry = state.cells.get(d.path)!;
-    // what V8's toString() gives for the new code: methods from their key (after `static`)
-    const text = d.owner && d.owner.type !== 'Property' || d.owner?.method || d.owner?.kind === 'get' || d.owner?.kind === 'set'
-      ? an.js.slice(d.start, d.end).replace(/^static\s+/, '')
-      : an.js.slice(d.fn.start, d.fn.end);
-    updates.push({ path: d.path, cell: entry.cell, fn: compileDef(d, entry.layout, null), line: at(d.start), text });
-    if (changed.has(d)) events.push({ type: 'update', file, path: d.path, line: at(d.start) });
+    const entry = entries[d.index]!;
+    updates.push({ path: d.path, cell: entry.cell, fn: compileDef(d, entry.layout, null), line: at(d.start), text: shownText(an.js, d) });
+    if (changed.has(d)) events.push({ type: 'update', file, path: label(d), line: at(d.start) });
   }
 
-  // class members added to or removed from a running top-level class
-  const adds: MemberAdd[] = [], deletes: MemberDelete[] = [];
-  const oldClassPaths = new Set(old.classes.map((c) => c.path));
-  const keyOf = (d: Def, js: string) => {
-    const k = d.owner.key;
-    if (d.owner.computed) return { key: null, keyCode: js.slice(k.start, k.end) };
-    if (k.type === 'PrivateIdentifier') return { key: '#' + k.name, keyCode: null };
-    return { key: k.type === 'Identifier' ? k.name : String(k.value), keyCode: null };
-  };
-  for (const d of info.defs) {
-    if (oldByPath.has(d.path)) continue;
-    const viaParent = (() => { for (let p = d.parent; p; p = p.parent) if (repatch.has(p) || fresh.has(p)) return true; return false; })();
-    if (!viaParent && d.cls && !d.cls.parentDef && oldClassPaths.has(d.cls.path) && d.owner && d.kind !== 'arrow' && d.kind !== 'function') {
-      const { key, keyCode } = keyOf(d, an.js);
-      if (key?.startsWith('#')) reject(`${d.path}: a new private member cannot be added to a running class; restart to apply`, d.start);
-      if (d.kind === 'constructor') continue; // part of the class statement (re-created)
-      const layout = layoutOf(d, an.js);
-      const entry: CellEntry = { cell: { p: undefined }, layout, kind: d.kind };
-      newCells.set(d.path, entry);
-      adds.push({ path: d.path, classPath: d.cls.path, key, keyCode, kind: d.kind, isStatic: d.isStatic, fn: compileDef(d, layout, entry.cell), line: at(d.start) });
+  for (const { cls, added, deleted } of memberEdits) {
+    if (runs[cls.stmt]) continue; // the class is made again: it has its members
+    const keyOf = (d: Def, js: string) => {
+      const k = d.owner.key;
+      if (d.owner.computed) return { key: null, keyCode: js.slice(k.start, k.end) };
+      if (k.type === 'PrivateIdentifier') return { key: '#' + k.name, keyCode: null };
+      return { key: k.type === 'Identifier' ? k.name : String(k.value), keyCode: null };
+    };
+    const classKey = classKeys[cls.index];
+    for (const d of added) {
+      if (d.kind === 'constructor') continue; // part of the class's own shape: its statement runs
+      const entry = cellFor(d);
+      adds.push({ path: d.path, classPath: classKey, ...keyOf(d, an.js), kind: d.kind, isStatic: d.isStatic, fn: compileDef(d, entry.layout, entry.cell), line: at(d.start) });
     }
-    events.push({ type: 'add', file, path: d.path, line: at(d.start) });
+    for (const o of deleted) {
+      if (o.kind === 'constructor' || o.owner.key.type === 'PrivateIdentifier') continue; // (a private method stays, unreachable)
+      deletes.push({ path: o.path, classPath: classKey, ...keyOf(o, old.js), kind: o.kind, isStatic: o.isStatic, line: originalPos(state.an, o.start).line });
+    }
   }
-  const newClassPaths = new Set(info.classes.map((c) => c.path));
+
+  // definitions added and deleted
+  const found = new Set<Def>();
+  for (const d of info.defs) {
+    const o = corr.def[d.index];
+    if (o) { found.add(o); continue; }
+    if (!changed.has(d)) events.push({ type: 'add', file, path: label(d), line: at(d.start) });
+  }
   for (const o of old.defs) {
-    if (newByPath.has(o.path)) continue;
-    if (o.cls && !o.cls.parentDef && newClassPaths.has(o.cls.path) && o.owner && o.kind !== 'arrow' && o.kind !== 'function' && o.kind !== 'constructor') {
-      const { key, keyCode } = keyOf(o, old.js);
-      deletes.push({ path: o.path, classPath: o.cls.path, key, keyCode, kind: o.kind, isStatic: o.isStatic, line: originalPos(state.an, o.start).line });
-    }
-    events.push({ type: 'delete', file, path: o.path, line: originalPos(state.an, o.start).line });
+    if (found.has(o)) continue;
+    if (!o.path.includes('<')) retired.set(o.path, state.cells[o.index]);
+    events.push({ type: 'delete', file, path: labelOf(old, o), line: originalPos(state.an, o.start).line });
   }
 
   // top-level statements: run the new and changed ones
-  const runs: StatementRun[] = [];
+  const runList: StatementRun[] = [];
   const imports: ImportBind[] = [];
   const newLines = newSource.split(/\r?\n/);
   const shown = (offset: number) => { const p = originalPos(an, offset); return (newLines[p.line - 1] ?? '').slice(p.column - 1); };
-  newViews.forEach((v, i) => {
-    const node = v.node;
-    if (match[i] !== -1 && !state.failed.has(v.text) && !forcedStatements.has(node)) return;
-    const decl = v.decl;
+  info.statements.forEach((node: N, j: number) => {
+    if (!runs[j]) return;
+    const decl = node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration' ? node.declaration : node;
     if (node.type === 'ImportDeclaration') {
       const names = node.specifiers
         .map((s: N) => ({ local: s.local.name, imported: s.type === 'ImportNamespaceSpecifier' ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : s.imported.name ?? s.imported.value }))
@@ -249,15 +284,20 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       return;
     }
     if (node.type === 'ExportAllDeclaration' || (node.type === 'ExportNamedDeclaration' && !node.declaration) || (node.type === 'ExportDefaultDeclaration' && !decl?.id && !(decl?.type === 'ClassDeclaration' || decl?.type === 'FunctionDeclaration'))) {
-      if (match[i] === -1) events.push({ type: 'warn', file, line: at(node.start), message: 'changes to export lists and default exports take effect after a restart' });
+      if (corr.stmt[j] === -1 || !corr.same[j]) events.push({ type: 'warn', file, line: at(node.start), message: 'changes to export lists and default exports take effect after a restart' });
       return;
     }
     if (decl?.type === 'FunctionDeclaration' && decl.id && bindings.has(decl.id.name)) return; // its body is patched through its cell
     if (node.type === 'ExportDefaultDeclaration' && !decl?.id) return;
-    runs.push(compileStatement(v.node, decl, v.text));
+    if (decl?.type === 'ClassDeclaration' && decl.id && bindings.has(decl.id.name)) {
+      const c = info.classes.find((x) => x.node === decl)!;
+      const o = corr.cls[c.index];
+      events.push({ type: 'warn', file, line: at(node.start), message: `class ${decl.id.name} is re-created (${o ? classChange(old, o, info, c) : 'it is a new class of that name'}): instances made before this save keep their fields and base class, and their methods stay live` });
+    }
+    runList.push(compileStatement(j, node, decl));
   });
 
-  function compileStatement(node: N, decl: N, text: string): StatementRun {
+  function compileStatement(index: number, node: N, decl: N): StatementRun {
     const cells: Cell[] = [];
     const ctx = makeCtx(cells);
     const skipRefs = new Set<N>();
@@ -279,14 +319,11 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       edits.close(ds[ds.length - 1].end, ')', 0);
     } else if (isDecl && decl.id) {
       edits.insert(decl.start, `${target(decl.id.name)}=`, -1);
-      if (decl.type === 'ClassDeclaration' && bindings.has(decl.id.name)) {
-        events.push({ type: 'warn', file, line: at(node.start), message: `class ${decl.id.name} is re-created (its fields, base class or decorators changed): instances made before this save keep their fields and base class, and their methods stay live` });
-      }
     }
     const isAsync = info.awaitTopLevel.some((a) => a.start >= node.start && a.end <= node.end);
     const wrapper = compile(node.start, node.end, edits, '', '', cells, null, isAsync);
     return {
-      text, line: at(node.start), code: '', wrapper: () => (wrapper as Function)(cells, null), isAsync, shown: shown(node.start),
+      index, line: at(node.start), wrapper: () => (wrapper as Function)(cells, null), isAsync, shown: shown(node.start),
       functionDecl: decl?.type === 'FunctionDeclaration',
     };
   }
@@ -295,45 +332,76 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const exports = exportNames(an.js);
   for (const name of state.exports) if (!exports.has(name)) events.push({ type: 'warn', file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` });
 
-  const cells = new Map(state.cells);
-  for (const [p, e] of newCells) cells.set(p, e);
+  const cells = info.defs.map(cellFor);
   return {
-    next: { source: newSource, an, cells, failed: new Set(state.failed), exports },
+    next: { source: newSource, an, cells, classKeys, failed: new Set(), exports, retired },
     bindings,
-    updates, adds, deletes, runs, imports, events,
+    updates, adds, deletes, runs: runList, imports, events,
   };
 }
 
+/** A registration key for a new class that no class of the module used before. */
+export function freshClassKey(rec: ModuleRecord, used: Set<string>, path: string): string {
+  let k = path;
+  for (let n = 2; used.has(k) || rec.classes.has(k); n++) k = `${path}@${n}`;
+  used.add(k);
+  return k;
+}
+
+/** What toString() gives for a definition's new code: a method from its key (after `static`). */
+export function shownText(js: string, d: Def): string {
+  return (d.owner && d.owner.type !== 'Property') || d.owner?.method || d.owner?.kind === 'get' || d.owner?.kind === 'set'
+    ? js.slice(d.start, d.end).replace(/^static\s+/, '')
+    : js.slice(d.fn.start, d.fn.end);
+}
+
+/** Why a class must be made again, in words: what of its own shape (not its methods) changed. */
+function classChange(oldInfo: ModuleInfo, a: ClassInfo, newInfo: ModuleInfo, b: ClassInfo): string {
+  const part = (info: ModuleInfo, c: ClassInfo) => {
+    const fields = new Map<string, string>();
+    let ctor = false, blocks = '';
+    for (const m of c.node.body.body) {
+      if (m.type === 'PropertyDefinition') fields.set((m.static ? 'static ' : '') + info.js.slice(m.key.start, m.key.end), normalize(info, m.start, m.end, []));
+      else if (m.type === 'StaticBlock') blocks += normalize(info, m.start, m.end, []);
+      else if (m.kind === 'constructor') ctor = true;
+    }
+    const sup = c.node.superClass ? normalize(info, c.node.superClass.start, c.node.superClass.end, []) : '';
+    return { fields, ctor, blocks, sup };
+  };
+  const x = part(oldInfo, a), y = part(newInfo, b);
+  const why: string[] = [];
+  if (x.sup !== y.sup) why.push(y.sup ? (x.sup ? 'its base class changed' : 'it now extends a class') : 'it no longer extends a class');
+  for (const [k, v] of y.fields) if (!x.fields.has(k)) why.push(`field \`${k}\` was added`); else if (x.fields.get(k) !== v) why.push(`field \`${k}\` changed`);
+  for (const k of x.fields.keys()) if (!y.fields.has(k)) why.push(`field \`${k}\` was removed`);
+  if (x.ctor !== y.ctor) why.push(y.ctor ? 'it gained a constructor' : 'its constructor was removed');
+  if (x.blocks !== y.blocks) why.push('a static block changed');
+  return why.length ? why.join(', ') : 'its declaration changed';
+}
 
 interface CompilerEnv {
   rec: ModuleRecord;
-  state: RunningState;
   an: Analysed; // the new version (or a snippet of it)
   bindings: Set<string>;
-  newCells: Map<string, CellEntry>;
-  fresh: Set<Def>;
+  /** The cell a definition of `an` has in the new version (its running one, or a new one). */
+  cellFor(d: Def): CellEntry;
+  classKey(c: ClassInfo): string;
   reject: (message: string, offset: number) => never;
 }
 
 /** Compiles new code of definitions (and statements) of `an` into functions for cells. */
-export function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject }: CompilerEnv) {
+export function makeCompiler({ rec, an, bindings, cellFor, classKey, reject }: CompilerEnv) {
   const info = an.info;
   // A compile context: cells of nested definitions, by identity, new ones where needed.
   const makeCtx = (cells: Cell[]): CompileCtx => ({
     info,
     hasModuleBinding: (name) => bindings.has(name),
     nested(d: Def) {
-      const layout = layoutOf(d, an.js);
-      let entry = newCells.get(d.path);
-      if (!entry) {
-        const running = state.cells.get(d.path);
-        entry = running && !fresh.has(d) && compatible(running, d, layout) ? running : { cell: { p: undefined }, layout, kind: d.kind };
-        newCells.set(d.path, entry);
-      }
+      const entry = cellFor(d);
       let i = cells.indexOf(entry.cell);
       if (i === -1) i = cells.push(entry.cell) - 1;
       return { cell: `__jc${i}`, layout: entry.layout };
     },
+    classKey,
   });
 
   const compile = (start: number, end: number, edits: Edits, prefix: string, suffix: string, cells: Cell[], hook: ((code: string) => unknown) | null, isAsync = false): Function => {
@@ -352,16 +420,18 @@ export function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject
     }
   };
 
+  // code inside a class (a member, a closure in it at any depth, a field's function) compiles in the
+  // class's own scope where it has private names
   const classHook = (c: ClassInfo | null) => {
     if (!c || !c.hasPrivate) return null;
-    const live = rec.liveClasses(c.path);
+    const live = rec.liveClasses(classKey(c));
     return live.length ? live[live.length - 1].hook : null;
   };
   // the object whose prototype `super` looks up, for a method that uses it
   const homeOf = (d: Def): object | null => {
     if (!info.thisRefs.some((t) => t.kind === 'super' && t.owner === d.fn.start)) return null;
     if (d.cls) {
-      const live = rec.liveClasses(d.cls.path);
+      const live = rec.liveClasses(classKey(d.cls));
       const cls = live.length ? live[live.length - 1].ref.deref() : undefined;
       if (!cls) return null;
       return d.isStatic ? Object.getPrototypeOf(cls) : Object.getPrototypeOf(cls.prototype);
@@ -449,7 +519,7 @@ export function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject
       prefix = 'return ';
     }
     if (layout.conv === 'factory') { prefix = `return function(__jurig$s){${prefix}`; suffix += '}'; }
-    const wrapper = compile(fn.start, fn.end, edits, prefix, suffix, cells, classHook(d.cls));
+    const wrapper = compile(fn.start, fn.end, edits, prefix, suffix, cells, classHook(enclosingClass(info, d)));
     return wrapper(cells, home) as Function;
   };
   return { compileDef, makeCtx, compile };
@@ -489,11 +559,10 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
   for (const r of runs) {
     emit({ type: 'run', file: rec.file, line: r.line, text: r.shown });
     try {
-      const result = r.wrapper!();
+      const result = r.wrapper();
       if (r.isAsync) await result;
-      plan.next.failed.delete(r.text);
     } catch (error) {
-      plan.next.failed.add(r.text);
+      plan.next.failed.add(r.index);
       emit({ type: 'error', file: rec.file, line: r.line, column: 1, message: `this statement threw; it runs again at the next save: ${(error as Error)?.stack ?? error}`, error });
     }
   }

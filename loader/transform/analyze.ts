@@ -36,7 +36,9 @@ export type DefKind = 'function' | 'arrow' | 'method' | 'get' | 'set' | 'constru
 
 export interface Def {
   index: number;
-  path: string;
+  path: string; // unique in this version: names from the top (`Animal.talk`, `adder/<arrow>`), `#n` among namesakes
+  name: string; // its own segment of the path, without the `#n` (`talk`, `get x`, `static m`, `<arrow>`)
+  stmt: number; // index of the top-level statement that holds it
   kind: DefKind;
   fn: N; // the function node (FunctionDeclaration / FunctionExpression / ArrowFunctionExpression)
   owner: N | null; // MethodDefinition / Property / PropertyDefinition holding fn, if any
@@ -58,6 +60,8 @@ export interface Def {
 export interface ClassInfo {
   index: number;
   path: string;
+  name: string; // as Def.name
+  stmt: number;
   node: N;
   parentDef: Def | null;
   hasPrivate: boolean;
@@ -88,15 +92,26 @@ export interface ModuleInfo {
   awaitTopLevel: N[]; // top-level await / for-await nodes
   hasModuleSyntax: boolean;
   usesCommonJs: boolean; // free require/module/exports/__dirname/__filename
+  comments: number[]; // [start, end, start, end, …] of every comment, in order
+  verbatim: number[]; // the same for string, regex and template-text literals (where whitespace counts)
 }
 
+// the comments acorn saw while parsing a tree (kept beside it, not on it: walkers visit every key)
+const commentsOf = new WeakMap<N, number[]>();
+
 export function parseModule(js: string): N {
-  return acornParse(js, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
+  const comments: number[] = [];
+  const ast = acornParse(js, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true, onComment: (_b, _t, s, e) => { comments.push(s, e); } });
+  commentsOf.set(ast, comments);
+  return ast;
 }
 
 /** CommonJS code: a (possibly sloppy) function body, where a top-level `return` is allowed. */
 export function parseScript(js: string): N {
-  return acornParse(js, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true });
+  const comments: number[] = [];
+  const ast = acornParse(js, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true, onComment: (_b, _t, s, e) => { comments.push(s, e); } });
+  commentsOf.set(ast, comments);
+  return ast;
 }
 
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
@@ -163,6 +178,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
   };
 
   let hasModuleSyntax = false;
+  let stmt = 0; // the top-level statement being visited
 
   // ---- pass 1: scopes, declarations, definitions -------------------------------------------------
   const declarePattern = (p: N, scope: Scope, kind: BindingKind) => {
@@ -209,7 +225,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
       case 'ArrowFunctionExpression': {
         if (node.type === 'FunctionDeclaration' && node.id) scope.declare(node.id.name, 'function');
         const name = node.id ? node.id.name : hint ?? (node.type === 'ArrowFunctionExpression' ? '<arrow>' : '<function>');
-        const d = makeDef(node, null, node.type === 'ArrowFunctionExpression' ? 'arrow' : 'function', prefix + name, def, null, false);
+        const d = makeDef(node, null, node.type === 'ArrowFunctionExpression' ? 'arrow' : 'function', prefix, name, def, null, false);
         d.hoisted = node.type === 'FunctionDeclaration' && scope === moduleScope;
         enterFunction(node, scope, d);
         return;
@@ -220,7 +236,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
         if (node.superClass) visit(node.superClass, scope, prefix, def, cls, null);
         const name = node.id ? node.id.name : hint ?? '<class>';
         const info: ClassInfo = {
-          index: classes.length, path: uniquePath(prefix + name), node, parentDef: def, hasPrivate: false, members: [],
+          index: classes.length, path: uniquePath(prefix + name), name, stmt, node, parentDef: def, hasPrivate: false, members: [],
           bodyStart: node.body.start + 1,
         };
         classes.push(info);
@@ -243,7 +259,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
           if (p.kind === 'get' || p.kind === 'set' || p.method) {
             const kind: DefKind = p.kind === 'get' ? 'get' : p.kind === 'set' ? 'set' : 'method';
             const seg = kind === 'method' ? key : `${kind} ${key}`;
-            const d = makeDef(p.value, p, kind, objPrefix + seg, def, null, false);
+            const d = makeDef(p.value, p, kind, objPrefix, seg, def, null, false);
             enterFunction(p.value, scope, d);
           } else if (!p.shorthand) {
             visit(p.value, scope, objPrefix.endsWith('.') ? objPrefix : prefix, def, cls, key);
@@ -339,7 +355,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
       const kind: DefKind = m.kind === 'constructor' ? 'constructor' : m.kind === 'get' ? 'get' : m.kind === 'set' ? 'set' : 'method';
       let seg = kind === 'get' || kind === 'set' ? `${kind} ${key}` : key;
       if (m.static) seg = 'static ' + seg;
-      const d = makeDef(m.value, m, kind, cprefix + seg, def, info, m.static);
+      const d = makeDef(m.value, m, kind, cprefix, seg, def, info, m.static);
       d.derived = kind === 'constructor' && !!info.node.superClass;
       info.members.push(d);
       enterFunction(m.value, scope, d);
@@ -356,7 +372,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
     }
   };
 
-  const makeDef = (fn: N, owner: N | null, kind: DefKind, path: string, parent: Def | null, cls: ClassInfo | null, isStatic: boolean): Def => {
+  const makeDef = (fn: N, owner: N | null, kind: DefKind, prefix: string, name: string, parent: Def | null, cls: ClassInfo | null, isStatic: boolean): Def => {
     const boundNames: string[] = [];
     let simple = true;
     for (const p of fn.params) {
@@ -364,7 +380,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
       if (p.type !== 'Identifier' && !(p.type === 'RestElement' && p.argument.type === 'Identifier')) simple = false;
     }
     const d: Def = {
-      index: defs.length, path: uniquePath(path), kind, fn, owner, isStatic, parent, cls,
+      index: defs.length, path: uniquePath(prefix + name), name, stmt, kind, fn, owner, isStatic, parent, cls,
       inFunction: parent !== null, hoisted: false, boundNames, simpleParams: simple, captured: [], derived: false, scope: null,
       start: owner && owner.type !== 'Property' ? owner.start : owner ? owner.start : fn.start,
       end: fn.end,
@@ -390,13 +406,14 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
   };
 
   hoistBlock(ast.body, moduleScope);
-  for (const st of ast.body) visit(st, moduleScope, '', null, null, null);
+  for (; stmt < ast.body.length; stmt++) visit(ast.body[stmt], moduleScope, '', null, null, null);
 
   // ---- pass 2: references ------------------------------------------------------------------------
   const refs: Ref[] = [];
   const thisRefs: ThisRef[] = [];
   const metaRefs: N[] = [];
   const awaitTopLevel: N[] = [];
+  const verbatim: number[] = [];
   let usesCommonJs = false;
   const CJS = new Set(['require', 'module', 'exports', '__dirname', '__filename']);
 
@@ -457,6 +474,8 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
       case 'StaticBlock':
         for (const c of node.body) refs2(c, scope, node.start, fnDepth + 1);
         return;
+      case 'Literal': if (typeof node.value === 'string' || node.regex) verbatim.push(node.start, node.end); return;
+      case 'TemplateElement': verbatim.push(node.start, node.end); return;
       case 'LabeledStatement': refs2(node.body, scope, thisOwner, fnDepth); return;
       case 'BreakStatement': case 'ContinueStatement': return;
       case 'ImportDeclaration': return;
@@ -529,7 +548,15 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
   }
 
   const statements = ast.body;
-  return { js, ast, defs, classes, statements, moduleScope, refs, thisRefs, metaRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs };
+  const comments = commentsOf.get(ast) ?? [];
+  return { js, ast, defs, classes, statements, moduleScope, refs, thisRefs, metaRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs, comments, verbatim: sortPairs(verbatim) };
+}
+
+function sortPairs(flat: number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  return pairs.flat();
 }
 
 /** Returns a function giving the innermost def whose function node contains a position. */

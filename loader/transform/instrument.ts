@@ -11,7 +11,7 @@
 //
 // Every text the loader inserts ends in a marker, so Function.prototype.toString can show the code as
 // written (runtime/to-string.ts).
-import { type Def, type ModuleInfo, type N, patternNames, type Ref, walk } from './analyze.js';
+import { type ClassInfo, type Def, type ModuleInfo, type N, patternNames, type Ref, walk } from './analyze.js';
 import { Edits } from './edits.js';
 import { builtinModules } from 'node:module';
 
@@ -205,6 +205,8 @@ export interface CompileCtx {
   hasModuleBinding(name: string): boolean;
   /** Cell variable name and layout for a nested definition inside the compiled range. */
   nested(d: Def): { cell: string; layout: Layout };
+  /** The key a class inside the compiled range registers its live object under. */
+  classKey(c: ClassInfo): string;
 }
 
 export class CannotApply extends Error {
@@ -328,7 +330,7 @@ export function rewriteRange(
     const { cell, layout } = ctx.nested(d);
     insertGuard(edits, d, cell, layout, names, depthOf(d));
   }
-  for (const c of info.classes) if (c.node.start >= start && c.node.end <= end) edits.insert(c.bodyStart, classRegistration(c.path, c.hasPrivate));
+  for (const c of info.classes) if (c.node.start >= start && c.node.end <= end) edits.insert(c.bodyStart, classRegistration(ctx.classKey(c), c.hasPrivate));
   return edits;
 }
 
