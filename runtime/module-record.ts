@@ -20,6 +20,9 @@ export interface CellEntry {
 
 export interface ClassEntry { ref: WeakRef<Function>; hook: EvalHook | null }
 
+/** Each live class object → its module and registration key (for toString()). */
+export const classHome = new WeakMap<Function, { rec: ModuleRecord; key: string }>();
+
 /** The version of a module that is running now. */
 export interface RunningState {
   source: string;
@@ -80,6 +83,7 @@ export class ModuleRecord {
     if (!list) this.classes.set(path, (list = []));
     if (list.length > 8) list.splice(0, list.length, ...list.filter((e) => e.ref.deref() !== undefined));
     list.push({ ref: new WeakRef(cls), hook: hook ?? null });
+    classHome.set(cls, { rec: this, key: path });
   }
 
   liveClasses(path: string): ClassEntry[] {

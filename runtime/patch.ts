@@ -427,9 +427,10 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, reject }: C
     const live = rec.liveClasses(classKey(c));
     return live.length ? live[live.length - 1].hook : null;
   };
-  // the object whose prototype `super` looks up, for a method that uses it
-  const homeOf = (d: Def): object | null => {
-    if (!info.thisRefs.some((t) => t.kind === 'super' && t.owner === d.fn.start)) return null;
+  // the object whose prototype `super` looks up, for a method that uses it (or, for an arrow that uses
+  // `super` of the method around it, for that method)
+  const homeOf = (d: Def, force = false): object | null => {
+    if (!force && !info.thisRefs.some((t) => t.kind === 'super' && t.owner === d.fn.start)) return null;
     if (d.cls) {
       const live = rec.liveClasses(classKey(d.cls));
       const cls = live.length ? live[live.length - 1].ref.deref() : undefined;
@@ -451,12 +452,18 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, reject }: C
     const ctx = makeCtx(cells);
     const isArrow = d.kind === 'arrow';
     const derivedCtor = d.kind === 'constructor' && d.derived;
+    // an arrow using `super` of the method around it is compiled as a method of an object whose prototype
+    // is that method's home, and called with the arrow's `this`
+    const superOf = isArrow ? info.thisRefs.find((t) => t.kind === 'super' && t.node.start >= d.fn.start && t.node.end <= d.fn.end && (t.owner < d.fn.start || t.owner >= d.fn.end)) : undefined;
+    const superMethod = superOf ? info.defs.find((x) => x.fn.start === superOf.owner && x.kind !== 'arrow') : undefined;
+    if (superOf && !superMethod) return reject(`${labelOf(info, d)} uses \`super\` of a class field initializer, which cannot be patched live; restart to apply`, superOf.node.start);
     let edits: Edits;
     try {
       edits = rewriteRange(ctx, d.fn.start, d.fn.end, {
         captured: layout.conv === 'plain' ? null : layout.captured,
         skipDef: d,
         thisOwnerOutside: isArrow,
+        nativeThis: !!superMethod,
         ctorOwner: derivedCtor ? d.fn.start : undefined,
       });
     } catch (e) {
@@ -469,7 +476,8 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, reject }: C
     }
     const fn = d.fn;
     let prefix: string, suffix = '';
-    const home = homeOf(d);
+    const home = superMethod ? homeOf(superMethod, true) : homeOf(d);
+    if (superMethod && !home) return reject(`${labelOf(info, d)} uses \`super\`, and jurig cannot find its class at run time; restart to apply`, d.start);
     // an async function's new code becomes a generator that its guard drives (see asyncDriver)
     // (new code using `for await`, or `yield*` in an async generator, keeps the delegating form)
     const own = fn.async && (!isArrow || fn.body.type === 'BlockStatement') ? ownSteps(fn) : null;
@@ -490,9 +498,9 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, reject }: C
       if (!steps) edits.insert(an.js.indexOf('function', fn.start) + 8, '*'); // (a generator has its `*`)
     }
     if (isArrow) {
-      // `(a, b) => body` becomes `function(__jurig$s, __jurig$this, a, b) { body }`
+      // `(a, b) => body` becomes `function(__jurig$s, __jurig$this, a, b) { body }` (or a method `m`, see superOf)
       const first = fn.params[0], last = fn.params.at(-1);
-      const kw = gen ? 'function*' : fn.async ? 'async function' : 'function';
+      const kw = superMethod ? (gen ? '*m' : fn.async ? 'async m' : 'm') : gen ? 'function*' : fn.async ? 'async function' : 'function';
       if (!layout.simple) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this${layout.params ? ',' + layout.params : ''})`);
       else if (!first) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this)`);
       else {
@@ -501,6 +509,10 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, reject }: C
       }
       if (fn.body.type !== 'BlockStatement') { edits.open(fn.body.start, '{return (', -1); edits.close(fn.body.end, ');}', -1); }
       prefix = 'return ';
+      if (superMethod) {
+        prefix = 'const __jurig$o={';
+        suffix = '};Object.setPrototypeOf(__jurig$o,__jurig$home);const __jurig$f=__jurig$o.m;return function(){return __jurig$f.apply(arguments[1],arguments)}';
+      }
     } else if (d.owner && d.kind !== 'function') {
       if (derivedCtor) {
         prefix = 'return function(__jurig$super,__jurig$nt,__jurig$args){let __jurig$this;return (function';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { JurigOptions } from '../loader/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
 import { lineShift } from './line-map.js';
-import { type Cell, cellText, type EvalHook, ModuleRecord } from './module-record.js';
+import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
 import { setLineShift } from './stack-shift.js';
 import { installToString } from './to-string.js';
 
@@ -80,6 +80,13 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   installToString((index, tag) => {
     const cell = byTag.get(tag)?.initialCells[index];
     return cell && cellText.get(cell);
+  }, (cls) => {
+    const home = classHome.get(cls);
+    const state = home?.rec.state;
+    if (!home || !state || home.rec.liveClasses(home.key).at(-1)?.ref.deref() !== cls) return undefined;
+    const i = state.classKeys.indexOf(home.key);
+    const node = i === -1 ? null : state.an.info.classes[i].node;
+    return node ? state.an.js.slice(node.start, node.end) : undefined;
   });
   const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource, hooks: saveHooks, close: async () => { await watcher?.close(); } };
   (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;

@@ -129,7 +129,11 @@ function within(flat: number[], from: number, to: number, into: Piece[], text: s
 const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c === 92 || c >= 128;
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029;
 
-/** The code key of info.js[start, end) with `holes` (sorted, disjoint) replaced by their text. */
+/**
+ * The code key of info.js[start, end) with `holes` (sorted, disjoint) replaced by their text. What a
+ * formatter changes without changing the code is left out too: string quotes, trailing commas, and
+ * semicolons before a `}` or at the end.
+ */
 export function normalize(info: ModuleInfo, start: number, end: number, holes: { start: number; end: number; text: string }[]): string {
   const pieces: Piece[] = holes.map((h) => ({ start: h.start, end: h.end, text: h.text }));
   within(info.comments, start, end, pieces, ' ');
@@ -139,15 +143,19 @@ export function normalize(info: ModuleInfo, start: number, end: number, holes: {
   let out = '';
   let pos = start;
   let pendingSpace = false;
+  const last = () => out.charCodeAt(out.length - 1);
   const emitCode = (from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const c = js.charCodeAt(i);
       if (isSpace(c)) { pendingSpace = true; continue; }
       if (pendingSpace && out.length) {
-        const p = out.charCodeAt(out.length - 1);
+        const p = last();
         if ((isWord(p) && isWord(c)) || (p === c && (c === 43 || c === 45 || c === 47)) || (p === 47 && c === 42)) out += ' ';
       }
       pendingSpace = false;
+      // `a,)` `a,}` `a,]` (not an elision `[a,,]`) and `;}` are `a)` `a}` `a]` `}`
+      if ((c === 41 || c === 125 || c === 93) && last() === 44 && !(c === 93 && (out.charCodeAt(out.length - 2) === 91 || out.charCodeAt(out.length - 2) === 44))) out = out.slice(0, -1);
+      if (c === 125) while (last() === 59) out = out.slice(0, -1);
       out += js[i];
     }
   };
@@ -155,14 +163,15 @@ export function normalize(info: ModuleInfo, start: number, end: number, holes: {
     if (p.start < pos) continue; // inside a hole or literal already emitted
     emitCode(pos, p.start);
     if (p.text === null) {
-      if (pendingSpace && out.length && isWord(out.charCodeAt(out.length - 1)) && isWord(js.charCodeAt(p.start))) out += ' ';
+      if (pendingSpace && out.length && isWord(last()) && isWord(js.charCodeAt(p.start))) out += ' ';
       pendingSpace = false;
-      out += js.slice(p.start, p.end);
+      out += info.strings.get(p.start) ?? js.slice(p.start, p.end);
     } else if (p.text === ' ') pendingSpace = true;
     else { pendingSpace = false; out += p.text; }
     pos = p.end;
   }
   emitCode(pos, end);
+  while (last() === 59) out = out.slice(0, -1);
   return out;
 }
 

@@ -94,6 +94,7 @@ export interface ModuleInfo {
   usesCommonJs: boolean; // free require/module/exports/__dirname/__filename
   comments: number[]; // [start, end, start, end, …] of every comment, in order
   verbatim: number[]; // the same for string, regex and template-text literals (where whitespace counts)
+  strings: Map<number, string>; // start of a string literal → its value as JSON (so 'a' and "a" are one)
 }
 
 // the comments acorn saw while parsing a tree (kept beside it, not on it: walkers visit every key)
@@ -414,6 +415,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
   const metaRefs: N[] = [];
   const awaitTopLevel: N[] = [];
   const verbatim: number[] = [];
+  const strings = new Map<number, string>();
   let usesCommonJs = false;
   const CJS = new Set(['require', 'module', 'exports', '__dirname', '__filename']);
 
@@ -474,7 +476,10 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
       case 'StaticBlock':
         for (const c of node.body) refs2(c, scope, node.start, fnDepth + 1);
         return;
-      case 'Literal': if (typeof node.value === 'string' || node.regex) verbatim.push(node.start, node.end); return;
+      case 'Literal':
+        if (typeof node.value === 'string') { verbatim.push(node.start, node.end); strings.set(node.start, JSON.stringify(node.value)); }
+        else if (node.regex) verbatim.push(node.start, node.end);
+        return;
       case 'TemplateElement': verbatim.push(node.start, node.end); return;
       case 'LabeledStatement': refs2(node.body, scope, thisOwner, fnDepth); return;
       case 'BreakStatement': case 'ContinueStatement': return;
@@ -549,7 +554,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
 
   const statements = ast.body;
   const comments = commentsOf.get(ast) ?? [];
-  return { js, ast, defs, classes, statements, moduleScope, refs, thisRefs, metaRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs, comments, verbatim: sortPairs(verbatim) };
+  return { js, ast, defs, classes, statements, moduleScope, refs, thisRefs, metaRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs, comments, verbatim: sortPairs(verbatim), strings };
 }
 
 function sortPairs(flat: number[]): number[] {

@@ -18,7 +18,7 @@ import { builtinModules } from 'node:module';
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec);
 
-import { EXPR_END, GUARD_END } from './markers.js';
+import { ASI_GUARD, EXPR_END, GUARD_END } from './markers.js';
 
 export { EXPR_END, GUARD_END };
 
@@ -85,10 +85,12 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   const acc = accessor(layout.captured, names);
   const test = early ? `__jurig$live&&${cell}.p!==void 0` : `${cell}.p!==void 0`;
   const drive = fn.async && !fn.generator;
-  const at = bodyStart(fn);
+  const { at, asi } = bodyStart(fn);
+  // after a directive that has no `;` (`function f() { 'x' }`), the guard must not continue its statement
+  const lead = asi ? ASI_GUARD : '';
   if (layout.conv === 'arrow') {
     const call = `${cell}.p(${acc},this${layout.args ? ',' + layout.args : ''})`;
-    if (fn.body.type === 'BlockStatement') edits.open(at, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
+    if (fn.body.type === 'BlockStatement') edits.open(at, `${lead}if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
     else {
       edits.open(fn.body.start, `(${test}?${call}:(${GUARD_END}`, depth);
       edits.close(fn.body.end, `${EXPR_END}))`, depth);
@@ -101,18 +103,19 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   else if (d.kind === 'function' && !fn.async && !fn.generator) call = `new.target?Reflect.construct(${target},arguments,new.target):${target}.apply(this,arguments)`;
   else call = `${target}.apply(this,arguments)`;
   if (fn.async && fn.generator) {
-    edits.open(at, `if(${test})${asyncGeneratorDriver(call)}${GUARD_END}`, depth);
+    edits.open(at, `${lead}if(${test})${asyncGeneratorDriver(call)}${GUARD_END}`, depth);
     return;
   }
   if (fn.generator) call = 'yield*' + call;
-  edits.open(at, `if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
+  edits.open(at, `${lead}if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
 }
 
-/** Where a guard goes: after the body's `{` and its directive prologue ('use strict' must stay first). */
-function bodyStart(fn: N): number {
-  let at = fn.body.start + 1;
-  if (fn.body.type === 'BlockStatement') for (const st of fn.body.body) { if (st.directive === undefined) break; at = st.end; }
-  return at;
+/** Where a guard goes: after the body's `{` and its directive prologue ('use strict' must stay first);
+ * asi: the last directive has no `;` of its own. */
+function bodyStart(fn: N): { at: number; asi: boolean } {
+  let at = fn.body.start + 1, asi = false;
+  if (fn.body.type === 'BlockStatement') for (const st of fn.body.body) { if (st.directive === undefined) break; at = st.end; asi = st.expression.end === st.end; }
+  return { at, asi };
 }
 
 export function classRegistration(path: string, withEval: boolean): string {
@@ -235,7 +238,7 @@ export function rewriteRange(
   ctx: CompileCtx,
   start: number,
   end: number,
-  opts: { captured: string[] | null; skipDef?: Def; skipRefs?: Set<N>; thisOwnerOutside?: boolean; ctorOwner?: number },
+  opts: { captured: string[] | null; skipDef?: Def; skipRefs?: Set<N>; thisOwnerOutside?: boolean; nativeThis?: boolean; ctorOwner?: number },
 ): Edits {
   const { info } = ctx;
   const edits = new Edits();
@@ -313,6 +316,7 @@ export function rewriteRange(
       continue;
     }
     if (!fromOutside || !opts.thisOwnerOutside) continue;
+    if (opts.nativeThis && (t.kind === 'this' || t.kind === 'super')) continue; // compiled as a method called with that `this`
     if (t.kind === 'this') edits.replace(t.node.start, t.node.end, '__jurig$this');
     else throw new CannotApply(`an arrow function that uses \`${t.kind}\` of its enclosing function cannot be patched live`, t.node.start);
   }

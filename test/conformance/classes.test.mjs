@@ -299,6 +299,67 @@ function main() {
     },
     edit: { from: 'const K = 1;', to: 'const K = 2;' },
   },
+  {
+    name: 'closures inside methods reach private names at any depth (a p-queue-like class)',
+    files: {
+      'main.mjs': `
+class Queue {
+  #pending = 0;
+  #queue = [];
+  #done = [];
+  add(job) {
+    return new Promise((resolve) => {
+      const run = async () => {
+        this.#pending++;
+        const wrap = (v) => { const K = 1; this.#done.push(v * K); return v * K; };
+        resolve(wrap(await job()));
+        this.#pending--;
+      };
+      this.#queue.push(run);
+    });
+  }
+  async drain() { for (const r of this.#queue.splice(0)) await r(); return [this.#pending, this.#done.length, this.#done.at(-1)]; }
+}
+const q = new Queue();
+async function main(phase) {
+  const p = q.add(async () => phase * 10);
+  console.log(JSON.stringify(await q.drain()), await p);
+}
+`,
+    },
+    edit: { from: 'const K = 1;', to: 'const K = 2;' },
+  },
+  {
+    name: 'super in an arrow inside a method, edited itself',
+    files: {
+      'main.mjs': `
+class Base { greet() { return 'base:' + this.x; } static who() { return 'Base'; } }
+class Child extends Base {
+  x = 1;
+  later() { return [1].map((n) => { const K = 'v1'; return K + super.greet() + n + this.x; })[0]; }
+  static s() { return (() => 'static v1 ' + super.who())(); }
+}
+function main() {
+  const c = new Child();
+  console.log(c.later(), Child.s());
+}
+`,
+    },
+    edit: { from: "const K = 'v1'", to: "const K = 'v2'" },
+  },
+  {
+    name: "a class's toString shows the running class, a patched method's its own text",
+    files: {
+      'main.mjs': `
+class C { a() { return 1; } b() { const K = 1; return K; } }
+const c = new C();
+function main() {
+  console.log(String(C).replace(/\\s+/g, ' '), String(c.b).replace(/\\s+/g, ' '), String(c.a));
+}
+`,
+    },
+    edit: { from: 'const K = 1;', to: 'const K = 2;' },
+  },
 ];
 
 defineCases('classes', cases);

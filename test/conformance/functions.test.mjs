@@ -436,6 +436,22 @@ export function callA() { bump(); return counter > 0; }
     entry: 'a.mjs',
     edit: { file: 'a.mjs', from: 'const K = 1;', to: 'const K = 2;' },
   },
+  {
+    name: 'a body that is only a directive without a semicolon',
+    files: {
+      'main.mjs': `
+function f(){'hello'}
+function g() { 'use strict'
+  return typeof this; }
+const h = function () { "x" };
+function main() {
+  const K = 1;
+  console.log(f(), g(), h(), String(f), String(g).length, K);
+}
+`,
+    },
+    edit: { from: 'const K = 1;', to: 'const K = 2;' },
+  },
 ];
 
 defineCases('functions', cases);
