@@ -575,9 +575,17 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
       if (r.isAsync) await result;
     } catch (error) {
       plan.next.failed.add(r.index);
-      emit({ type: 'error', file: rec.file, line: r.line, column: 1, message: `this statement threw; it runs again at the next save: ${(error as Error)?.stack ?? error}`, error });
+      emit({ type: 'error', file: rec.file, line: r.line, column: 1, message: `this statement threw; it runs again at the next save: ${userStack(error)}`, error });
     }
   }
+}
+
+/** An error's stack without jurig's own frames below the statement (the user's code is what matters). */
+function userStack(error: unknown): string {
+  const stack = (error as Error)?.stack;
+  if (typeof stack !== 'string') return String(error);
+  const own = new URL('..', import.meta.url).pathname;
+  return stack.split('\n').filter((l) => !(l.trimStart().startsWith('at ') && l.includes(own))).join('\n');
 }
 
 /** The `await` and `yield` expressions of fn itself (not of functions or classes inside it). */

@@ -142,3 +142,36 @@ test('CRLF line endings, a BOM and non-ASCII identifiers and strings', async () 
     app.cleanup();
   }
 });
+
+test('a listener inserted above others: each keeps its own body, the timer and the stdin reader do not run again', async () => {
+  const app = makeApp({
+    'app.ts': `import { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+const bus = new EventEmitter();
+const heard: string[] = [];
+const log = (s: string) => heard.push(s);
+bus.on('a', () => log('A'));
+bus.on('b', () => log('B'));
+let ticks = 0;
+setInterval(() => { ticks++; }, 5);
+const server = createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1');
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => { heard.length = 0; for (const e of d.trim().split(/\\s+/)) bus.emit(e); console.log(heard.join(',')); });
+`,
+  });
+  const p = jurig(app, ['-v', 'app.ts']);
+  try {
+    assert.equal(await p.ask('a'), 'A');
+    app.edit('app.ts', "bus.on('a'", "bus.on('z', () => log('Z'));\nbus.on('a'");
+    await p.waitFor(/^Run app\.ts:6: bus\.on\('z'/, { stream: 'err' });
+    app.edit('app.ts', "log('B')", "log('B2')");
+    await p.waitFor(/^Update app\.ts:8 bus\.on\('b'\) <arrow>$/, { stream: 'err' });
+    assert.equal(await p.ask('z a b'), 'Z,A,B2');
+    // nothing else ran again: not the interval, not the server (EADDRINUSE), not the stdin reader
+    assert.deepEqual(p.err.filter((l) => l.startsWith('Run ')), ["Run app.ts:6: bus.on('z', () => log('Z'));"]);
+    assert.ok(!p.err.some((l) => /EADDRINUSE|jurig error|internal error/.test(l)), p.err.join('\n'));
+  } finally {
+    await p.kill();
+    app.cleanup();
+  }
+});
