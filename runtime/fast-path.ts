@@ -5,7 +5,7 @@
 // Measured on a 2,400-line TypeScript module: ~22 ms per save through the full path.
 import { analyze, type ClassInfo, type Def, parseModule, Scope } from '../loader/transform/analyze.js';
 import { cachedLineStarts, lineIndex } from '../loader/transform/edits.js';
-import { type Analysed, analyseSource } from '../loader/transform/index.js';
+import { type Analysed, analyseSource, sourceOffset } from '../loader/transform/index.js';
 import { layoutOf } from '../loader/transform/instrument.js';
 import { toJs } from '../loader/transform/to-js.js';
 import type { JurigEvent } from './events.js';
@@ -24,15 +24,6 @@ interface SourceSpan { start: number; first: number; close: number }
 
 const spans = new WeakMap<Analysed, Map<Def, SourceSpan | null>>();
 
-/** Where a JS offset of this version is in the user's file, if a source map segment sits exactly there. */
-function sourceOffset(an: Analysed, source: string, jsOffset: number): number | null {
-  if (an.base.length === 0) return jsOffset;
-  const jsStarts = cachedLineStarts(an.js), srcStarts = cachedLineStarts(source);
-  const l = lineIndex(jsStarts, jsOffset);
-  const col = jsOffset - jsStarts[l];
-  for (const seg of an.base[l] ?? []) if (seg[0] === col && seg.length >= 4) return srcStarts[seg[2]!] + seg[3]!;
-  return null;
-}
 
 function spanOf(an: Analysed, source: string, d: Def): SourceSpan | null {
   let m = spans.get(an);

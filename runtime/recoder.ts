@@ -3,8 +3,10 @@
 import swc from '@swc/core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { type Analysed, analyseSource, sourceOffset } from '../loader/transform/index.js';
 import { describe, type Location, locate, rt } from './conform.js';
 import { ensureState } from './patch.js';
+import { marker, shapeOf } from './structure.js';
 
 // ---------------------------------------------------------------------------------------------------
 // An outline of a file's text: its top-level statements and the members of its top-level classes, with
@@ -103,7 +105,7 @@ function byteToChar(text: string): (b: number) => number {
 export type Focus =
   | { kind: 'module' }
   | { kind: 'item'; name: string }
-  | { kind: 'member'; cls: string; name: string; isStatic: boolean; mkind: 'method' | 'get' | 'set' | 'constructor' };
+  | { kind: 'member'; cls: string; name: string; isStatic: boolean; mkind: 'method' | 'get' | 'set' | 'constructor'; marker: string };
 
 function focusOf(loc: Location): Focus {
   if (loc.path === null) return { kind: 'module' };
@@ -119,7 +121,7 @@ function focusOf(loc: Location): Focus {
     const mkind = d.kind === 'constructor' ? 'constructor' : d.kind === 'get' ? 'get' : d.kind === 'set' ? 'set' : 'method';
     if (mkind === 'get' || mkind === 'set') seg = seg.slice(4);
     if (d.kind === 'arrow' || d.kind === 'function') throw new Error(`a Recoder works on methods; ${loc.path} is a function stored in a field (make a recoder for the class)`);
-    return { kind: 'member', cls: d.cls.path, name: seg, isStatic, mkind };
+    return { kind: 'member', cls: d.cls.path, name: seg, isStatic, mkind, marker: marker(d) };
   }
   if (loc.path.includes('.')) throw new Error(`a Recoder works on top-level functions, classes and methods; ${loc.path} is a function inside an object (make a recoder for the statement that defines ${loc.path.split('.')[0]})`);
   return { kind: 'item', name: loc.path };
@@ -129,15 +131,46 @@ function describeFocus(f: Focus): string {
   return f.kind === 'module' ? 'the module' : f.kind === 'item' ? f.name : `${f.cls}.${f.isStatic ? 'static ' : ''}${f.name}`;
 }
 
-function findItem(items: Item[], name: string): Item | undefined {
-  return items.find((i) => i.names.includes(name));
+// Which definition a recoder edits is found by jurig's own analysis (the model saves use): a top-level
+// item by the name its statement declares, a member by its key in its class. SWC's TypeScript parse (the
+// outline above) only gives the spans in the user's text, types and modifiers included.
+
+/** The analysis of a text of this file, for the last few texts asked about. */
+const analyses = new Map<string, Analysed>();
+function analysisOf(text: string, file: string, what: string): Analysed {
+  let an = analyses.get(text);
+  if (!an) {
+    try { an = analyseSource(text, file); } catch (e) { throw syntaxError(e, what); }
+    if (analyses.size > 4) analyses.clear();
+    analyses.set(text, an);
+  }
+  return an;
+}
+
+/** Where the statement declaring `name` starts in the user's text (null: no statement declares it). */
+function itemPos(text: string, file: string, name: string): number | null {
+  const an = analysisOf(text, file, relative(process.cwd(), file) || file);
+  const j = shapeOf(an.info).declared.findIndex((names) => names.includes(name));
+  return j === -1 ? null : sourceOffset(an, text, an.info.statements[j].start);
+}
+
+/** Where the member of a class (by its key) starts in the user's text. */
+function memberPos(text: string, file: string, f: Extract<Focus, { kind: 'member' }>): number | null {
+  const an = analysisOf(text, file, relative(process.cwd(), file) || file);
+  const d = an.info.defs.find((x) => x.cls?.path === f.cls && x.owner?.type === 'MethodDefinition' && marker(x) === f.marker);
+  return d ? sourceOffset(an, text, d.start) : null;
+}
+
+function findItem(items: Item[], text: string, file: string, name: string): Item | undefined {
+  const pos = itemPos(text, file, name);
+  // a TypeScript-only declaration (no JavaScript statement) is found by its name
+  return pos === null ? items.find((i) => i.names.includes(name)) : items.find((i) => i.start <= pos && pos < i.end);
 }
 
 function findMember(items: Item[], f: Extract<Focus, { kind: 'member' }>, text: string, file: string): Member {
-  const cls = items.find((i) => i.kind === 'class' && i.names.includes(f.cls));
-  const m = cls?.members.find((x) => x.name === f.name && x.isStatic === f.isStatic && (x.kind === f.mkind || (f.mkind === 'method' && x.kind === 'method')));
+  const pos = memberPos(text, file, f);
+  const m = pos === null ? undefined : items.flatMap((i) => i.members).find((x) => x.start <= pos && pos < x.end);
   if (!m) throw new Error(`${describeFocus(f)} is no longer in ${relative(process.cwd(), file) || file}`);
-  void text;
   return m;
 }
 
@@ -167,33 +200,34 @@ type Op = (text: string) => string;
 function definitionOp(f: Exclude<Focus, { kind: 'module' }>, src: string, ts: boolean, file: string): Op {
   const code = dedent(src);
   if (f.kind === 'item') {
-    let items: Item[];
-    try { items = outline(code, ts); } catch (e) { throw syntaxError(e, `the patch for ${f.name}`); }
-    const others = items.filter((i) => !i.names.includes(f.name));
-    const mine = items.filter((i) => i.names.includes(f.name));
-    if (others.length || mine.length !== 1) {
-      const defined = items.map((i) => i.names.join(', ') || code.slice(i.start, i.end).split('\n')[0]).join('; ');
+    // what the patch defines, as a save of it would see it
+    const an = analysisOf(code, file, `the patch for ${f.name}`);
+    const declared = shapeOf(an.info).declared;
+    if (declared.length !== 1 || declared[0].length !== 1 || declared[0][0] !== f.name) {
+      const defined = declared.map((names, i) => names.join(', ') || an.js.slice(an.info.statements[i].start, an.info.statements[i].end).split('\n')[0]).join('; ');
       throw new Error(`Recoder for ${f.name} cannot be used to define ${defined || 'nothing'} (use patchModule for anything else)`);
     }
-    const it = mine[0];
+    let items: Item[];
+    try { items = outline(code, ts); } catch (e) { throw syntaxError(e, `the patch for ${f.name}`); }
+    const it = items.find((i) => i.names.includes(f.name))!;
     return (text) => {
-      const cur = findItem(outline(text, ts), f.name);
+      const cur = findItem(outline(text, ts), text, file, f.name);
       if (!cur) throw new Error(`${f.name} is no longer in ${relative(process.cwd(), file) || file}`);
-      const replacement = cur.exported ? code.slice(it.declStart, it.end) : code.slice(it.exported ? it.start : it.start, it.end);
+      const replacement = cur.exported ? code.slice(it.declStart, it.end) : code.slice(it.start, it.end);
       return cur.exported ? text.slice(0, cur.declStart) + replacement + text.slice(cur.end) : text.slice(0, cur.start) + replacement + text.slice(cur.end);
     };
   }
-  // a class member: parse it inside a class
+  // a class member: parse it inside a class, and it must be that member (same key, static, kind)
   const wrapped = `class __jurig_recoder {\n${code}\n}`;
-  let items: Item[];
-  try { items = outline(wrapped, ts); } catch (e) { throw syntaxError(e, `the patch for ${describeFocus(f)}`, 1); }
-  const members = items.length === 1 ? items[0].members : [];
-  const ok = members.length === 1 && members[0].name === f.name && members[0].isStatic === f.isStatic;
-  if (!ok) {
-    const defined = members.map((m) => m.name).join(', ') || 'something other than one method';
+  const an = analysisOf(wrapped, file, `the patch for ${describeFocus(f)}`);
+  const members = an.info.defs.filter((d) => d.cls?.path === '__jurig_recoder' && d.owner?.type === 'MethodDefinition');
+  if (members.length !== 1 || marker(members[0]) !== f.marker) {
+    const defined = members.map((m) => m.path.slice('__jurig_recoder.'.length)).join(', ') || 'something other than one method';
     throw new Error(`Recoder for ${describeFocus(f)} cannot be used to define ${defined} (use patchModule, or a recoder for the class)`);
   }
-  const memberText = wrapped.slice(members[0].start, members[0].end);
+  let items: Item[];
+  try { items = outline(wrapped, ts); } catch (e) { throw syntaxError(e, `the patch for ${describeFocus(f)}`, 1); }
+  const memberText = wrapped.slice(items[0].members[0].start, items[0].members[0].end);
   return (text) => {
     const m = findMember(outline(text, ts), f, text, file);
     const indent = indentOf(text, m.start);

@@ -1,7 +1,7 @@
 // The loader's transform of one file: JS (via SWC for TypeScript) → analysis → instrumented code with an
 // inline source map back to the user's file. Deterministic: the runtime re-runs the same analysis.
 import { analyze, type ModuleInfo, parseModule, parseScript } from './analyze.js';
-import { applyEdits, composeMap, mapComment, type BaseMap } from './edits.js';
+import { applyEdits, cachedLineStarts, composeMap, lineIndex, mapComment, type BaseMap } from './edits.js';
 import { instrumentModule } from './instrument.js';
 import { toJs } from './to-js.js';
 
@@ -39,6 +39,16 @@ export function analyseSource(source: string, file: string): Analysed {
   const info = analyze(js, ast);
   const cjs = !info.hasModuleSyntax && info.usesCommonJs && !file.endsWith('.mjs') && !file.endsWith('.mts');
   return { js, base, info, format: cjs ? 'commonjs' : 'module' };
+}
+
+/** Where a JS offset of an analysed text is in the user's file, if a source map segment sits exactly there. */
+export function sourceOffset(an: Analysed, source: string, jsOffset: number): number | null {
+  if (an.js === source || an.base.length === 0) return jsOffset;
+  const jsStarts = cachedLineStarts(an.js), srcStarts = cachedLineStarts(source);
+  const l = lineIndex(jsStarts, jsOffset);
+  const col = jsOffset - jsStarts[l];
+  for (const seg of an.base[l] ?? []) if (seg[0] === col && seg.length >= 4) return srcStarts[seg[2]!] + seg[3]!;
+  return null;
 }
 
 /** Instrumented code and its format for Node, or null to leave the file to tsx/node. */

@@ -117,3 +117,21 @@ test('recoder: patchModule adds a helper and an import; patch() refuses other de
       .replace('export const twice = (x: number): number => x * 2;\n', "export const twice = (x: number): string => label(x * 2);\n\nfunction label(x: number): string { return basename('/a/' + x); }\n"));
   } finally { await p.kill(); app.cleanup(); }
 });
+
+test('recoder: the definition is found by the same model as saves, after code moved above it', async () => {
+  const app = makeApp({ 'lib.ts': LIB_TS, 'driver.mjs': DRIVER.replace('LIB', 'lib.ts') });
+  linkJurig(app);
+  const p = jurig(app, ['driver.mjs']);
+  try {
+    await p.waitFor('ready');
+    await p.ask(`(globalThis.m = api.makeRecoder(lib.Greeter.prototype.hello), globalThis.g = new lib.Greeter(), m.name)`);
+    // a save puts another class with a method of the same name above it
+    const moved = LIB_TS.replace('export class Greeter {', "export class Other {\n  hello(name: string): string { return 'other ' + name; }\n}\n\nexport class Greeter {").replace('return `hello ${name}`', 'return `hi ${name}`');
+    app.write('lib.ts', moved);
+    await p.askUntil(`lib.greet('x')`, (l) => l === '=> "hi x"');
+    assert.equal(await p.ask(`m.repatch().then(() => m.patch("hello(name: string): string {\\n  return 'moved ' + name;\\n}"))`), '=> null');
+    assert.equal(await p.ask(`g.hello('a')`), '=> "moved a"');
+    assert.equal(await p.ask(`(m.commit(), m.status)`), '=> "saved"');
+    assert.equal(app.read('lib.ts'), moved.replace('public hello(name: string): string {\n    return `${this.prefix} ${name}`;\n  }', "hello(name: string): string {\n    return 'moved ' + name;\n  }"));
+  } finally { await p.kill(); app.cleanup(); }
+});
