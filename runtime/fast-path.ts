@@ -12,7 +12,7 @@ import type { JurigEvent } from './events.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { correspond, pairNestedClass, TreePairer } from './match.js';
 import { compatible, ensureState, freshClassKey, makeCompiler, type Plan, shownText } from './patch.js';
-import { labelOf, ownText } from './structure.js';
+import { labelOf, ownText, privateNames } from './structure.js';
 
 const isInside = (d: Def, root: Def) => { for (let p = d.parent; p; p = p.parent) if (p === root) return true; return false; };
 
@@ -80,6 +80,11 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
     if (!rootSpan || sp.first > rootSpan.first) { root = d; rootSpan = sp; }
   }
   if (!root || !rootSpan || root.kind === 'constructor') return null;
+  // code in a class that has private members added by a save compiles with their uses rewritten: full path
+  for (const c of info.classes) {
+    const real = state.realPrivates.get(state.classKeys[c.index]);
+    if (real && c.node.start < root.start && root.end <= c.node.end && [...privateNames(c)].some((n) => !real.has(n))) return null;
+  }
   for (const d of info.defs) {
     if (d === root) continue;
     const sp = spanOf(an, old, d);
@@ -192,7 +197,7 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
     get an() { resolve(); return full!; },
     get cells() { resolve(); return cells!; },
     get classKeys() { resolve(); return classKeys!; },
-    failed: new Set(), exports: state.exports, retired: state.retired,
+    failed: new Set(), exports: state.exports, retired: state.retired, realPrivates: state.realPrivates,
   };
   return {
     next, bindings: rec.bindings!,

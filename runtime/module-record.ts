@@ -38,7 +38,13 @@ export interface RunningState {
   /** Cells of named definitions a save deleted, by path: a definition that comes back gets its cell back, so
    * the functions made before it was deleted run its new code again. */
   retired: Map<string, CellEntry>;
+  /** The private names each live class (by key) was created with; other private methods and accessors of
+   * the running version were added by saves and live in ModuleRecord.virtuals. */
+  realPrivates: Map<string, Set<string>>;
 }
+
+/** A private method or accessor added to a running class (which cannot gain a private name). */
+export interface VirtualMember { value?: Function; get?: Function; set?: Function }
 
 export function defByPath(state: RunningState, path: string): Def | undefined {
   return state.an.info.defs.find((d) => d.path === path);
@@ -55,6 +61,9 @@ export class ModuleRecord {
   readonly file: string;
   readonly a: Record<string, unknown> = Object.create(null);
   readonly classes = new Map<string, ClassEntry[]>();
+  /** Private methods and accessors added to running classes: class key → `#name` → the member. Code compiled
+   * after they were added reaches them through vp/vpg/vps/vpin instead of the private name. */
+  readonly virtuals = new Map<string, Map<string, VirtualMember>>();
   /** Module-level names of the loaded version that patch code uses directly (a name that is not one of
    * these lives in `a`). */
   bindings: Set<string> | null = null;
@@ -88,5 +97,35 @@ export class ModuleRecord {
 
   liveClasses(path: string): ClassEntry[] {
     return (this.classes.get(path) ?? []).filter((e) => e.ref.deref() !== undefined);
+  }
+
+  private virtual(key: string, name: string): VirtualMember {
+    const m = this.virtuals.get(key)?.get(name);
+    if (!m) throw new TypeError(`Receiver must be an instance of the class that declares ${name}`);
+    return m;
+  }
+  /** `o.#m(…)` → vp(key, '#m').call(o, …) */
+  vp(key: string, name: string): Function {
+    const m = this.virtual(key, name);
+    return m.value ?? (m.get ? function (this: unknown, ...a: unknown[]) { return (m.get!.call(this) as Function)(...a); } : () => { throw new TypeError(`${name} has no getter`); });
+  }
+  /** `o.#x` → vpg(key, '#x', o) */
+  vpg(key: string, name: string, o: unknown): unknown {
+    const m = this.virtual(key, name);
+    if (m.value) return m.value;
+    if (!m.get) throw new TypeError(`'${name}' was defined without a getter`);
+    return m.get.call(o);
+  }
+  /** `o.#x = v` → vps(key, '#x', o, v) */
+  vps(key: string, name: string, o: unknown, v: unknown): unknown {
+    const m = this.virtual(key, name);
+    if (!m.set) throw new TypeError(`'${name}' was defined without a setter`);
+    m.set.call(o, v);
+    return v;
+  }
+  /** `#x in o` → vpin(key, o): o is an instance of that class (or the class itself) */
+  vpin(key: string, o: unknown): boolean {
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) throw new TypeError("Cannot use 'in' operator to search for a private field in a non-object");
+    return this.liveClasses(key).some((e) => { const c = e.ref.deref(); return c !== undefined && (o === c || o instanceof c); });
   }
 }

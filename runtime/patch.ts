@@ -4,13 +4,13 @@
 //   apply — bind new imports, swap cells, add/remove class members, then run the new or changed top-level
 //           statements in file order (a statement that throws is reported; the rest still applies).
 import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
-import { type ClassInfo, type Def, innermostDefFinder, type ModuleInfo, type N, patternNames, walk } from '../loader/transform/analyze.js';
+import { type ClassInfo, type Def, innermostDefFinder, type ModuleInfo, type N, patternNames, type PrivateRef, walk } from '../loader/transform/analyze.js';
 import { applyEdits, cachedLineStarts, composeMap, Edits, lineIndex, mapComment } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
 import { CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
 import { codeFrame, CompileError } from '../loader/transform/to-js.js';
 import { correspond, pairNestedClass } from './match.js';
-import { enclosingClass, isStatementMember, labelOf, normalize, ownText, shapeOf } from './structure.js';
+import { enclosingClass, isStatementMember, labelOf, normalize, ownText, privateNames, privateOwner, shapeOf } from './structure.js';
 import { emit, type JurigEvent } from './events.js';
 import { type Cell, type CellEntry, cellText, type ModuleRecord, type RunningState } from './module-record.js';
 
@@ -52,7 +52,9 @@ export function ensureState(rec: ModuleRecord): RunningState {
   rec.bindings = new Set(an.info.moduleScope.decls.keys());
   const exported = exportedLocals(an.info);
   rec.consts = new Set([...an.info.moduleScope.decls.values()].filter((b) => b.kind === 'const' && !exported.has(b.name)).map((b) => b.name));
-  rec.state = { source, an, cells, classKeys: an.info.classes.map((c) => c.path), failed: new Set(), exports: exportNames(an.js), retired: new Map() };
+  const classKeys = an.info.classes.map((c) => c.path);
+  const realPrivates = new Map(an.info.classes.map((c, i) => [classKeys[i], privateNames(c)]));
+  rec.state = { source, an, cells, classKeys, failed: new Set(), exports: exportNames(an.js), retired: new Map(), realPrivates };
   rec.loadedSource = null;
   return rec.state;
 }
@@ -83,6 +85,7 @@ export interface Plan {
   deletes: MemberDelete[];
   runs: StatementRun[];
   imports: ImportBind[];
+  recreated?: string[]; // keys of classes this save makes again (with all their private names)
   events: JurigEvent[]; // logged when applied
 }
 
@@ -176,12 +179,6 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     const kept = new Set(now.map((d) => corr.def[d.index]).filter(Boolean));
     const deleted = was.filter((d) => !kept.has(d));
     if (!added.length && !deleted.length) return;
-    const priv = added.find((d) => d.owner.key.type === 'PrivateIdentifier');
-    if (priv && !runs[c.stmt]) {
-      // a class cannot gain a private name once created: the class is made again (see the warning below)
-      runs[c.stmt] = 1;
-      events.push({ type: 'warn', file, line: at(priv.start), message: `${c.name} gains the private member ${priv.owner.key.type === 'PrivateIdentifier' ? '#' + priv.owner.key.name : ''}, which a running class cannot take: the class is re-created` });
-    }
     memberEdits.push({ cls: c, added, deleted });
   });
   markMoved();
@@ -226,7 +223,18 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     return o ? state.classKeys[o.index] : freshClassKey(rec, usedKeys, c.path);
   });
 
-  const { compileDef, makeCtx, compile } = makeCompiler({ rec, an, bindings, cellFor, classKey: (c) => classKeys[c.index], reject });
+  // the private names each class is created with: a class made again by this save has all of its own
+  const realPrivates = new Map(state.realPrivates);
+  const recreated: string[] = [];
+  for (const c of info.classes) if (runs[c.stmt] && !c.parentDef) { realPrivates.set(classKeys[c.index], privateNames(c)); recreated.push(classKeys[c.index]); }
+  const virtualPrivate = (p: PrivateRef): string | null => {
+    const c = privateOwner(info, p.node.start, p.name);
+    if (!c || c.parentDef) return null; // (a class made by a function is made again with all its names)
+    const key = classKeys[c.index];
+    return key && realPrivates.has(key) && !realPrivates.get(key)!.has(p.name) ? key : null;
+  };
+
+  const { compileDef, makeCtx, compile } = makeCompiler({ rec, an, bindings, cellFor, classKey: (c) => classKeys[c.index], virtualPrivate, reject });
 
   const updates: CellUpdate[] = [];
   for (const d of repatch) {
@@ -250,7 +258,8 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       adds.push({ path: d.path, classPath: classKey, ...keyOf(d, an.js), kind: d.kind, isStatic: d.isStatic, fn: compileDef(d, entry.layout, entry.cell), line: at(d.start) });
     }
     for (const o of deleted) {
-      if (o.kind === 'constructor' || o.owner.key.type === 'PrivateIdentifier') continue; // (a private method stays, unreachable)
+      // (a private method the class was created with stays, unreachable; one a save added is removed)
+      if (o.kind === 'constructor' || (o.owner.key.type === 'PrivateIdentifier' && realPrivates.get(classKey)?.has(o.owner.key.name))) continue;
       deletes.push({ path: o.path, classPath: classKey, ...keyOf(o, old.js), kind: o.kind, isStatic: o.isStatic, line: originalPos(state.an, o.start).line });
     }
   }
@@ -334,9 +343,9 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
 
   const cells = info.defs.map(cellFor);
   return {
-    next: { source: newSource, an, cells, classKeys, failed: new Set(), exports, retired },
+    next: { source: newSource, an, cells, classKeys, failed: new Set(), exports, retired, realPrivates },
     bindings,
-    updates, adds, deletes, runs: runList, imports, events,
+    updates, adds, deletes, runs: runList, imports, events, recreated,
   };
 }
 
@@ -385,11 +394,12 @@ interface CompilerEnv {
   /** The cell a definition of `an` has in the new version (its running one, or a new one). */
   cellFor(d: Def): CellEntry;
   classKey(c: ClassInfo): string;
+  virtualPrivate?(p: PrivateRef): string | null;
   reject: (message: string, offset: number) => never;
 }
 
 /** Compiles new code of definitions (and statements) of `an` into functions for cells. */
-export function makeCompiler({ rec, an, bindings, cellFor, classKey, reject }: CompilerEnv) {
+export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPrivate, reject }: CompilerEnv) {
   const info = an.info;
   // A compile context: cells of nested definitions, by identity, new ones where needed.
   const makeCtx = (cells: Cell[]): CompileCtx => ({
@@ -402,6 +412,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, reject }: C
       return { cell: `__jc${i}`, layout: entry.layout };
     },
     classKey,
+    virtualPrivate,
   });
 
   const compile = (start: number, end: number, edits: Edits, prefix: string, suffix: string, cells: Cell[], hook: ((code: string) => unknown) | null, isAsync = false): Function => {
@@ -550,11 +561,20 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
   for (const b of binds) Object.defineProperty(rec.a, b.local, { get: b.get, configurable: true, enumerable: true });
 
   for (const u of plan.updates) { u.cell.p = u.fn; cellText.set(u.cell, u.text); }
-  for (const m of plan.deletes) for (const target of memberTargets(rec, m.classPath, m.isStatic)) {
+  for (const key of plan.recreated ?? []) rec.virtuals.delete(key);
+  for (const m of plan.deletes) if (m.key?.startsWith('#')) rec.virtuals.get(m.classPath)?.delete(m.key);
+  for (const m of plan.adds) if (m.key?.startsWith('#')) {
+    let table = rec.virtuals.get(m.classPath);
+    if (!table) rec.virtuals.set(m.classPath, (table = new Map()));
+    const v = table.get(m.key) ?? {};
+    if (m.kind === 'get') v.get = m.fn; else if (m.kind === 'set') v.set = m.fn; else v.value = m.fn;
+    table.set(m.key, v);
+  }
+  for (const m of plan.deletes) if (!m.key?.startsWith('#')) for (const target of memberTargets(rec, m.classPath, m.isStatic)) {
     const key = m.key ?? (rec.evalHook(m.keyCode!) as PropertyKey);
     delete (target as Record<PropertyKey, unknown>)[key];
   }
-  for (const m of plan.adds) for (const target of memberTargets(rec, m.classPath, m.isStatic)) {
+  for (const m of plan.adds) if (!m.key?.startsWith('#')) for (const target of memberTargets(rec, m.classPath, m.isStatic)) {
     const key = m.key ?? (rec.evalHook(m.keyCode!) as PropertyKey);
     const desc = Object.getOwnPropertyDescriptor(target, key) ?? { configurable: true, enumerable: false };
     if (m.kind === 'get') Object.defineProperty(target, key, { get: m.fn as () => unknown, set: desc.set, configurable: true, enumerable: false });

@@ -229,3 +229,20 @@ export function enclosingClass(info: ModuleInfo, d: Def): ClassInfo | null {
   }
   return best;
 }
+
+/** The private names a class declares (fields, methods, accessors), without `#`. */
+export function privateNames(c: ClassInfo): Set<string> {
+  const out = new Set<string>();
+  for (const m of c.node.body.body) if (m.key?.type === 'PrivateIdentifier') out.add(m.key.name);
+  return out;
+}
+
+/** The class a use of `#name` at `pos` refers to: the innermost class around it that declares the name. */
+export function privateOwner(info: ModuleInfo, pos: number, name: string): ClassInfo | null {
+  let best: ClassInfo | null = null;
+  for (const c of info.classes) {
+    const b = c.node.body;
+    if (b.start < pos && pos < b.end && (!best || c.node.start >= best.node.start) && privateNames(c).has(name)) best = c;
+  }
+  return best;
+}

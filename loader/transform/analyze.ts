@@ -77,6 +77,9 @@ export interface Ref {
   decl: boolean; // the name of a function or class declaration: a binding, not a use
 }
 
+/** A use of a private name: `o.#m(…)` (call), `o.#x` (get), `o.#x = v` (set), `#x in o` (in), or else (other). */
+export interface PrivateRef { node: N; name: string; role: 'call' | 'get' | 'set' | 'in' | 'other'; parent: N }
+
 export interface ThisRef { node: N; kind: 'this' | 'super' | 'arguments' | 'new.target'; owner: number } // owner = start of the function/initializer that binds it (-1 module)
 
 export interface ModuleInfo {
@@ -89,6 +92,7 @@ export interface ModuleInfo {
   refs: Ref[]; // sorted by position
   thisRefs: ThisRef[]; // sorted by position
   metaRefs: N[]; // import.meta nodes
+  privateRefs: PrivateRef[]; // sorted by position
   awaitTopLevel: N[]; // top-level await / for-await nodes
   hasModuleSyntax: boolean;
   usesCommonJs: boolean; // free require/module/exports/__dirname/__filename
@@ -413,6 +417,9 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
   const refs: Ref[] = [];
   const thisRefs: ThisRef[] = [];
   const metaRefs: N[] = [];
+  const privateRefs: PrivateRef[] = [];
+  const privateRole = new Map<N, { role: PrivateRef['role']; parent: N }>(); // member node → its use, set by the parent
+  const isPrivateMember = (n: N) => n?.type === 'MemberExpression' && n.property.type === 'PrivateIdentifier';
   const awaitTopLevel: N[] = [];
   const verbatim: number[] = [];
   const strings = new Map<number, string>();
@@ -456,9 +463,19 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
         if (node.await && fnDepth === 0) awaitTopLevel.push(node);
         break;
       case 'MemberExpression':
+        if (node.property.type === 'PrivateIdentifier') {
+          const r = privateRole.get(node) ?? { role: node.optional ? 'other' : 'get', parent: node };
+          privateRefs.push({ node, name: node.property.name, role: r.role, parent: r.parent });
+        }
         refs2(node.object, scope, thisOwner, fnDepth);
         if (node.computed) refs2(node.property, scope, thisOwner, fnDepth);
         return;
+      case 'CallExpression':
+        if (isPrivateMember(node.callee)) privateRole.set(node.callee, { role: node.optional || node.callee.optional ? 'other' : 'call', parent: node });
+        break;
+      case 'BinaryExpression':
+        if (node.left.type === 'PrivateIdentifier') privateRefs.push({ node, name: node.left.name, role: 'in', parent: node });
+        break;
       case 'Property':
         if (node.computed) refs2(node.key, scope, thisOwner, fnDepth);
         if (node.shorthand && node.value.type === 'Identifier') addRef(node.value, scope, false);
@@ -494,10 +511,12 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
         if (node.init) refs2(node.init, scope, thisOwner, fnDepth);
         return;
       case 'AssignmentExpression':
+        if (isPrivateMember(node.left)) privateRole.set(node.left, { role: node.operator === '=' ? 'set' : 'other', parent: node });
         refPattern(node.left, scope, thisOwner, fnDepth);
         refs2(node.right, scope, thisOwner, fnDepth);
         return;
       case 'UpdateExpression':
+        if (isPrivateMember(node.argument)) privateRole.set(node.argument, { role: 'other', parent: node });
         if (node.argument.type === 'Identifier') addRef(node.argument, scope, true);
         else refs2(node.argument, scope, thisOwner, fnDepth);
         return;
@@ -538,6 +557,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
   for (const r of refs) if (r.name === 'arguments' && !r.binding) { /* kept as a ref; patch compile checks it */ }
   refs.sort((a, b) => a.node.start - b.node.start);
   thisRefs.sort((a, b) => a.node.start - b.node.start);
+  privateRefs.sort((a, b) => a.node.start - b.node.start);
 
   // ---- captured names per definition ------------------------------------------------------------
   // A name is captured by def D when a reference inside D resolves to a non-module scope outside D.
@@ -554,7 +574,7 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
 
   const statements = ast.body;
   const comments = commentsOf.get(ast) ?? [];
-  return { js, ast, defs, classes, statements, moduleScope, refs, thisRefs, metaRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs, comments, verbatim: sortPairs(verbatim), strings };
+  return { js, ast, defs, classes, statements, moduleScope, refs, thisRefs, metaRefs, privateRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs, comments, verbatim: sortPairs(verbatim), strings };
 }
 
 function sortPairs(flat: number[]): number[] {

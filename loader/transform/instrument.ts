@@ -11,7 +11,7 @@
 //
 // Every text the loader inserts ends in a marker, so Function.prototype.toString can show the code as
 // written (runtime/to-string.ts).
-import { type ClassInfo, type Def, type ModuleInfo, type N, patternNames, type Ref, walk } from './analyze.js';
+import { type ClassInfo, type Def, type ModuleInfo, type N, patternNames, type PrivateRef, type Ref, walk } from './analyze.js';
 import { Edits } from './edits.js';
 import { builtinModules } from 'node:module';
 
@@ -210,6 +210,9 @@ export interface CompileCtx {
   nested(d: Def): { cell: string; layout: Layout };
   /** The key a class inside the compiled range registers its live object under. */
   classKey(c: ClassInfo): string;
+  /** For a use of a private name that the live class does not have (a method or accessor a save added),
+   * the key of that class; null for a real private name. */
+  virtualPrivate?(ref: PrivateRef): string | null;
 }
 
 export class CannotApply extends Error {
@@ -326,6 +329,37 @@ export function rewriteRange(
     if (!insideNonArrow(info, r.node.start, start, end)) throw new CannotApply('an arrow function that uses `arguments` of its enclosing function cannot be patched live', r.node.start);
   }
   for (const m of info.metaRefs) if (m.start >= start && m.end <= end) edits.replace(m.start, m.end, '__jurig$m.meta');
+
+  // private methods and accessors added to a running class live in a table of the module (ModuleRecord)
+  for (const p of ctx.virtualPrivate ? inRange(info.privateRefs, start, end) : []) {
+    const key = ctx.virtualPrivate!(p);
+    if (key === null) continue;
+    const k = JSON.stringify(key), name = JSON.stringify('#' + p.name);
+    const n = p.node;
+    switch (p.role) {
+      case 'call': { // o.#m(a) → __jurig$m.vp(K,"#m").call(o,a)
+        const args = p.parent.arguments;
+        edits.insert(n.object.start, `__jurig$m.vp(${k},${name}).call(`, -1);
+        edits.replace(n.object.end, args.length ? args[0].start : p.parent.end - 1, args.length ? ',' : '');
+        break;
+      }
+      case 'get': // o.#x → __jurig$m.vpg(K,"#x",o)
+        edits.insert(n.object.start, `__jurig$m.vpg(${k},${name},`, -1);
+        edits.replace(n.object.end, n.end, ')');
+        break;
+      case 'set': // o.#x = v → __jurig$m.vps(K,"#x",o,v)
+        edits.insert(n.object.start, `__jurig$m.vps(${k},${name},`, -1);
+        edits.replace(n.object.end, p.parent.right.start, ',');
+        edits.close(p.parent.end, ')', 0);
+        break;
+      case 'in': // #x in o → __jurig$m.vpin(K,o)
+        edits.replace(n.start, n.right.start, `__jurig$m.vpin(${k},`);
+        edits.close(n.end, ')', 0);
+        break;
+      default:
+        throw new CannotApply(`uses #${p.name}, a private member added by a save, in a way jurig cannot apply live (optional chaining, compound assignment, ++/--); restart to apply`, n.start);
+    }
+  }
 
   // nested definitions get guards bound to their cells
   const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };

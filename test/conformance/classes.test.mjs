@@ -360,6 +360,32 @@ function main() {
     },
     edit: { from: 'const K = 1;', to: 'const K = 2;' },
   },
+  {
+    name: 'private methods and accessors added to a running class, which is not made again',
+    files: {
+      'main.mjs': `
+class Counter {
+  #n = 0;
+  static made = 0;
+  constructor() { Counter.made++; }
+  inc() { return ++this.#n; }
+  show() { return 'n' + this.#n; }
+  static sm() { return 's'; }
+}
+const c = new Counter();
+function main() {
+  c.inc();
+  let r;
+  try { r = c.show(); } catch (e) { r = e.constructor.name; }
+  console.log(r, Counter.made, c instanceof Counter, new Counter().show(), Counter.sm());
+}
+`,
+    },
+    edit: {
+      from: "show() { return 'n' + this.#n; }\n  static sm() { return 's'; }",
+      to: "#fmt(p) { return p + this.#n; }\n  get #t() { return 2 * this.#n; }\n  set #t(v) { this.#n = v / 2; }\n  static #shelp(x) { return 'S' + x; }\n  show() { const before = this.#t; this.#t = 8; const t = this.#t; this.#t = before; let bad; try { this.#fmt.call({}, 'x'); } catch (e) { bad = e.constructor.name; } return this.#fmt('N') + t + (#fmt in this) + (#fmt in {}) + bad; }\n  static sm() { return Counter.#shelp(1); }",
+    },
+  },
 ];
 
 defineCases('classes', cases);
