@@ -173,8 +173,9 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   // cells used above (by path: the same in the snippet and the file), the others keep theirs
   let full: Analysed | null = null, cells: CellEntry[] | null = null, classKeys: string[] | null = null;
   const resolve = () => {
+    if (cells) return;
     full ??= analyseSource(newSource, rec.file);
-    if (!cells) {
+    {
       const corr = correspond(info, full.info);
       const snipDefs = new Map(snip.defs.map((d) => [d.path, d]));
       const snipClasses = new Map(snip.classes.map((c) => [c.path, c]));
@@ -191,6 +192,8 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
         return o ? state.classKeys[o.index] : c.path;
       });
     }
+    // resolved: plain values from now on, so this closure (and the version before, which it holds) can go
+    Object.defineProperties(next, { an: { value: full, enumerable: true }, cells: { value: cells, enumerable: true }, classKeys: { value: classKeys, enumerable: true } });
   };
   const next: RunningState = {
     source: newSource,

@@ -22,7 +22,22 @@ export class SaveRejected extends Error {
   }
 }
 
-let patchCounter = 0;
+// Each compiled patch needs its own `sourceURL` (with its inline map) for stack frames to map, and Node
+// keeps the map of every sourceURL it saw for good. So the URLs of a unit (a definition's cell, or a
+// statement) come from a small ring: the last VERSIONS_MAPPED versions of each unit map exactly, older code
+// still running maps with a newer version's map, and memory stays flat however often a unit is patched.
+const VERSIONS_MAPPED = 4;
+let unitCounter = 0;
+const unitIds = new WeakMap<object, { id: number; n: number }>();
+const stmtUnits = new Map<string, { id: number; n: number }>();
+function sourceUrl(rec: ModuleRecord, unit: object | string): string {
+  let u = typeof unit === 'string' ? stmtUnits.get(rec.url + '#' + unit) : unitIds.get(unit);
+  if (!u) {
+    u = { id: ++unitCounter, n: 0 };
+    if (typeof unit === 'string') stmtUnits.set(rec.url + '#' + unit, u); else unitIds.set(unit, u);
+  }
+  return `${rec.url}?jurig=${u.id}.${u.n++ % VERSIONS_MAPPED}`;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Positions
@@ -330,7 +345,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       edits.insert(decl.start, `${target(decl.id.name)}=`, -1);
     }
     const isAsync = info.awaitTopLevel.some((a) => a.start >= node.start && a.end <= node.end);
-    const wrapper = compile(node.start, node.end, edits, '', '', cells, null, isAsync);
+    const wrapper = compile(node.start, node.end, edits, '', '', cells, null, isAsync, `s${index}`);
     return {
       index, line: at(node.start), wrapper: () => (wrapper as Function)(cells, null), isAsync, shown: shown(node.start),
       functionDecl: decl?.type === 'FunctionDeclaration',
@@ -415,12 +430,12 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
     virtualPrivate,
   });
 
-  const compile = (start: number, end: number, edits: Edits, prefix: string, suffix: string, cells: Cell[], hook: ((code: string) => unknown) | null, isAsync = false): Function => {
+  const compile = (start: number, end: number, edits: Edits, prefix: string, suffix: string, cells: Cell[], hook: ((code: string) => unknown) | null, isAsync: boolean, unit: object | string): Function => {
     const sorted = edits.sorted();
     const decl = cells.map((_, i) => `__jc${i}=__jurig$c[${i}]`).join(',');
     const head = `(${isAsync ? 'async ' : ''}function(__jurig$c,__jurig$home){let __jurig$t;${decl ? `const ${decl};` : ''}${prefix}`;
     const body = applyEdits(an.js, sorted, start, end);
-    const url = `${rec.url}?jurig=${++patchCounter}`;
+    const url = sourceUrl(rec, unit);
     const map = composeMap({ base: an.base, baseText: an.js, edits: sorted, from: start, to: end, prefix: head, source: rec.url });
     const code = `${head}${body}${suffix}})\n//# sourceURL=${url}\n${mapComment(map)}`;
     try {
@@ -542,7 +557,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
       prefix = 'return ';
     }
     if (layout.conv === 'factory') { prefix = `return function(__jurig$s){${prefix}`; suffix += '}'; }
-    const wrapper = compile(fn.start, fn.end, edits, prefix, suffix, cells, classHook(enclosingClass(info, d)));
+    const wrapper = compile(fn.start, fn.end, edits, prefix, suffix, cells, classHook(enclosingClass(info, d)), false, cellFor(d).cell);
     return wrapper(cells, home) as Function;
   };
   return { compileDef, makeCtx, compile };

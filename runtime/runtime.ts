@@ -20,6 +20,8 @@ let patchModule: typeof import('./patch.js') | null = null;
 let fastModule: typeof import('./fast-path.js') | null = null;
 const FAST_PATH = !process.env.JURIG_NO_FASTPATH;
 
+const idleAnalysis = new Set<ModuleRecord>();
+
 /** The plan for a save: the fast path for an edit inside one function body, else the full diff. */
 async function planFor(rec: ModuleRecord, text: string) {
   const patch = patchModule ?? (patchModule = await import('./patch.js'));
@@ -28,7 +30,11 @@ async function planFor(rec: ModuleRecord, text: string) {
     const plan = fast.planFast(rec, text);
     if (plan) {
       // the whole new version is analysed once the program has answered, not on the way to the patch
-      setTimeout(() => { try { void rec.state?.an; } catch { /* the next save reports it */ } }, 50).unref();
+      // (one pending timer per module, however fast the saves come)
+      if (!idleAnalysis.has(rec)) {
+        idleAnalysis.add(rec);
+        setTimeout(() => { idleAnalysis.delete(rec); try { void rec.state?.an; } catch { /* the next save reports it */ } }, 50).unref();
+      }
       return plan;
     }
   }
