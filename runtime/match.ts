@@ -24,16 +24,18 @@ export interface Correspondence {
   cls: (ClassInfo | null)[];
 }
 
-export function correspond(oldInfo: ModuleInfo, newInfo: ModuleInfo): Correspondence {
+export function correspond(oldInfo: ModuleInfo, newInfo: ModuleInfo, range: [number, number] | null = null): Correspondence {
+  // (with a range, newInfo is the new text of the running statements [from, to) only)
   const o = shapeOf(oldInfo), n = shapeOf(newInfo);
-  const N = n.keys.length, O = o.keys.length;
+  const N = n.keys.length;
+  const [from, O] = range ?? [0, o.keys.length];
   const stmt = new Int32Array(N).fill(-1);
   const same = new Uint8Array(N);
-  const oldTaken = new Uint8Array(O);
+  const oldTaken = new Uint8Array(o.keys.length);
 
   // 1. same code key, in order among equal keys
   const byKey = new Map<string, number[]>();
-  for (let i = 0; i < O; i++) {
+  for (let i = from; i < O; i++) {
     const l = byKey.get(o.keys[i]);
     if (l) l.push(i); else byKey.set(o.keys[i], [i]);
   }
@@ -51,7 +53,7 @@ export function correspond(oldInfo: ModuleInfo, newInfo: ModuleInfo): Correspond
 
   // 2. edited statements, within the gaps between statements that kept their order
   const anchors = increasingAnchors(stmt);
-  let prevOld = -1, prevNew = -1;
+  let prevOld = from - 1, prevNew = -1;
   for (const [aNew, aOld] of [...anchors, [N, O] as [number, number]]) {
     const olds: number[] = [], news: number[] = [];
     for (let i = prevOld + 1; i < aOld; i++) if (!oldTaken[i]) olds.push(i);
@@ -80,7 +82,7 @@ export function correspond(oldInfo: ModuleInfo, newInfo: ModuleInfo): Correspond
 
   // 4. named definitions by path, wherever they are now
   const looseOld = new Map<string, Def>();
-  for (const d of oldInfo.defs) if (!oldDefTaken.has(d) && !d.path.includes('<')) looseOld.set(d.path, d);
+  for (const d of oldInfo.defs) if (!oldDefTaken.has(d) && !d.path.includes('<') && d.stmt >= from && d.stmt < O) looseOld.set(d.path, d);
   for (const d of newInfo.defs) {
     if (def[d.index] || d.path.includes('<')) continue;
     const a = looseOld.get(d.path);

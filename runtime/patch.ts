@@ -9,7 +9,7 @@ import { applyEdits, cachedLineStarts, composeMap, Edits, lineIndex, mapComment 
 import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
 import { CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
 import { codeFrame, CompileError } from '../loader/transform/to-js.js';
-import { correspond, pairNestedClass } from './match.js';
+import { type Correspondence, correspond, pairNestedClass } from './match.js';
 import { enclosingClass, isStatementMember, labelOf, normalize, ownText, privateNames, privateOwner, shapeOf } from './structure.js';
 import { emit, type JurigEvent } from './events.js';
 import { type Cell, type CellEntry, cellText, type ModuleRecord, type RunningState } from './module-record.js';
@@ -119,21 +119,56 @@ export function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
 
 const arrowArity = (args: string) => (args ? args.split(',').filter((a) => !a.startsWith('...')).length : 0);
 
-export function planSave(rec: ModuleRecord, newSource: string): Plan {
-  const state = ensureState(rec);
+/** The new text of a module, analysed; what does not parse or changes the module's kind is refused. */
+export function analyseSave(rec: ModuleRecord, state: RunningState, newSource: string): Analysed {
   let an: Analysed;
   try {
     an = analyseSource(newSource, rec.file);
   } catch (e) {
-    if (e instanceof CompileError) throw new SaveRejected(e.message, e.line, e.column, e.frame);
-    const loc = (e as { loc?: { line: number; column: number } }).loc;
-    if (loc) throw new SaveRejected((e as Error).message.replace(/ \(\d+:\d+\)$/, ''), loc.line, loc.column + 1, codeFrame(newSource, loc.line, loc.column + 1));
-    throw e;
+    throw asRejection(e, newSource);
   }
   if (an.format !== state.an.format) {
     throw new SaveRejected(`the file changed from ${state.an.format === 'module' ? 'an ES module' : 'CommonJS'} to ${an.format === 'module' ? 'an ES module' : 'CommonJS'}; restart to apply`, 1, 1, '');
   }
+  return an;
+}
+
+/** A compile or parse error of a save's text as a rejection with its place in the file. */
+export function asRejection(e: unknown, source: string): unknown {
+  if (e instanceof CompileError) return new SaveRejected(e.message, e.line, e.column, e.frame);
+  const loc = (e as { loc?: { line: number; column: number } }).loc;
+  if (loc) return new SaveRejected((e as Error).message.replace(/ \(\d+:\d+\)$/, ''), loc.line, loc.column + 1, codeFrame(source, loc.line, loc.column + 1));
+  return e;
+}
+
+export function planSave(rec: ModuleRecord, newSource: string): Plan {
+  const state = ensureState(rec);
+  const an = analyseSave(rec, state, newSource);
+  const core = planVersions(rec, state, an, newSource, correspond(state.an.info, an.info), null)!;
+  const exports = exportNames(an.js);
+  for (const name of state.exports) if (!exports.has(name)) core.events.push({ type: 'warn', file: rec.file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` });
+  return {
+    ...core,
+    next: { source: newSource, an, cells: core.cells, classKeys: core.classKeys, failed: new Set(), exports, retired: core.retired, realPrivates: core.realPrivates },
+  };
+}
+
+/** The parts of a plan, and the new version's cells and keys, before the caller puts the next state together. */
+export interface CorePlan extends Omit<Plan, 'next'> {
+  cells: CellEntry[]; // by definition of `an`
+  classKeys: string[]; // by class of `an`
+  retired: Map<string, CellEntry>;
+  realPrivates: Map<string, Set<string>>;
+}
+
+/**
+ * Plan a save from the running version to `an`, paired by `corr`. `an` is the whole new version, or (with
+ * `range`) only the new text of the running statements [range[0], range[1]), the rest of the file being
+ * unchanged. Returns null when such a region cannot be planned on its own (the caller plans the whole file).
+ */
+export function planVersions(rec: ModuleRecord, state: RunningState, an: Analysed, newSource: string, corr: Correspondence, range: [number, number] | null): CorePlan | null {
   const info = an.info, old = state.an.info;
+  const inRange = (o: Def) => !range || (o.stmt >= range[0] && o.stmt < range[1]);
   const events: JurigEvent[] = [];
   const file = rec.file;
   const at = (offset: number) => originalPos(an, offset).line;
@@ -143,8 +178,6 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   };
   const label = (d: Def) => labelOf(info, d);
 
-  // which running statement and definition each new one is (runtime/match.ts)
-  const corr = correspond(old, info);
   const shape = shapeOf(info);
 
   // statements that run: new or edited ones, and unchanged ones whose last run threw
@@ -197,6 +230,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     memberEdits.push({ cls: c, added, deleted });
   });
   markMoved();
+  if (moved.size && range) return null; // what reads a moved const may lie outside the region
   if (moved.size) {
     const innermostDef = innermostDefFinder(info.defs);
     for (const r of info.refs) {
@@ -229,6 +263,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     }
   }
   markMoved();
+  if (moved.size && range) return null;
   const cellFor = (d: Def): CellEntry => (entries[d.index] ??= { cell: { p: undefined }, layout: layoutOf(d, an.js), kind: d.kind });
 
   // class keys: a class found again keeps the key its live objects registered under
@@ -287,7 +322,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     if (!changed.has(d)) events.push({ type: 'add', file, path: label(d), line: at(d.start) });
   }
   for (const o of old.defs) {
-    if (found.has(o)) continue;
+    if (found.has(o) || !inRange(o)) continue;
     if (!o.path.includes('<')) retired.set(o.path, state.cells[o.index]);
     events.push({ type: 'delete', file, path: labelOf(old, o), line: originalPos(state.an, o.start).line });
   }
@@ -352,16 +387,8 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     };
   }
 
-  // exports that disappeared
-  const exports = exportNames(an.js);
-  for (const name of state.exports) if (!exports.has(name)) events.push({ type: 'warn', file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` });
-
   const cells = info.defs.map(cellFor);
-  return {
-    next: { source: newSource, an, cells, classKeys, failed: new Set(), exports, retired, realPrivates },
-    bindings,
-    updates, adds, deletes, runs: runList, imports, events, recreated,
-  };
+  return { bindings, updates, adds, deletes, runs: runList, imports, events, recreated, cells, classKeys, retired, realPrivates };
 }
 
 /** A registration key for a new class that no class of the module used before. */

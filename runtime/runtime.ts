@@ -18,16 +18,21 @@ const pendingWatch: string[] = [];
 // kept after the first save: on Node 20 every dynamic import() is a round trip to the hooks thread
 let patchModule: typeof import('./patch.js') | null = null;
 let fastModule: typeof import('./fast-path.js') | null = null;
+let regionModule: typeof import('./region.js') | null = null;
 const FAST_PATH = !process.env.JURIG_NO_FASTPATH;
 
 const idleAnalysis = new Set<ModuleRecord>();
 
-/** The plan for a save: the fast path for an edit inside one function body, else the full diff. */
+/**
+ * The plan for a save: the fast path for an edit inside one function body, else the region path for an edit
+ * within some top-level statements, else the whole file.
+ */
 async function planFor(rec: ModuleRecord, text: string) {
   const patch = patchModule ?? (patchModule = await import('./patch.js'));
   if (FAST_PATH) {
     const fast = fastModule ?? (fastModule = await import('./fast-path.js'));
-    const plan = fast.planFast(rec, text);
+    const region = regionModule ?? (regionModule = await import('./region.js'));
+    const plan = fast.planFast(rec, text) ?? region.planRegion(rec, text);
     if (plan) {
       // the whole new version is analysed once the program has answered, not on the way to the patch
       // (one pending timer per module, however fast the saves come)
@@ -137,7 +142,11 @@ async function startWatcher(): Promise<void> {
   watcher = w;
   for (const f of pendingWatch.splice(0)) w.add(f);
   // warm up the patch path (SWC, the analysis) while the program starts, not at the first save
-  setTimeout(() => { void import('./fast-path.js').then((m) => (fastModule = m), () => {}); void import('./patch.js').then((m) => (patchModule = m), () => {}); }, 200).unref();
+  setTimeout(() => {
+    void import('./fast-path.js').then((m) => (fastModule = m), () => {});
+    void import('./region.js').then((m) => (regionModule = m), () => {});
+    void import('./patch.js').then((m) => (patchModule = m), () => {});
+  }, 200).unref();
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -35,7 +35,22 @@ export function isStatementMember(d: Def): boolean {
 
 export function shapeOf(info: ModuleInfo): Shape {
   let s = shapes.get(info);
-  if (s) return s;
+  if (!s) shapes.set(info, (s = buildShape(info, null, null)));
+  return s;
+}
+
+/**
+ * The shape of `info`, made from `from` whose statements [range[0], range[1]) were replaced by those of
+ * `region`: the keys of the statements outside the range are the same strings (their code did not change).
+ */
+export function seedShape(info: ModuleInfo, from: ModuleInfo, range: [number, number], region: ModuleInfo): void {
+  const o = shapeOf(from), r = shapeOf(region);
+  const keys = [...o.keys.slice(0, range[0]), ...r.keys, ...o.keys.slice(range[1])];
+  const declared = [...o.declared.slice(0, range[0]), ...r.declared, ...o.declared.slice(range[1])];
+  shapes.set(info, buildShape(info, keys, declared));
+}
+
+function buildShape(info: ModuleInfo, keys: string[] | null, declared: string[][] | null): Shape {
   const n = info.statements.length;
   const kids = new Map<Def | null, Def[]>();
   const stmtDefs: Def[][] = Array.from({ length: n }, () => []);
@@ -56,16 +71,15 @@ export function shapeOf(info: ModuleInfo): Shape {
   for (const l of kids.values()) l.sort((a, b) => a.start - b.start);
   for (const l of stmtDefs) l.sort((a, b) => a.start - b.start);
   for (const c of info.classes) if (c.parentDef === null) stmtClasses[c.stmt]?.push(c);
-  const keys = info.statements.map((st: N, i: number) => {
-    const holes = (kids.get(null) ?? [])
-      .filter((d) => d.stmt === i)
-      .map((d) => ({ start: d.start, end: d.end, text: isStatementMember(d) && d.kind !== 'constructor' ? '' : MARK + marker(d) + MARK }));
-    return normalize(info, st.start, st.end, holes);
-  });
-  const declared = info.statements.map((st: N) => declaredNames(st));
-  s = { info, kids, stmtDefs, stmtClasses, members, keys, declared };
-  shapes.set(info, s);
-  return s;
+  if (!keys) {
+    const topByStmt: Def[][] = Array.from({ length: n }, () => []);
+    for (const d of kids.get(null) ?? []) topByStmt[d.stmt]?.push(d);
+    keys = info.statements.map((st: N, i: number) => normalize(info, st.start, st.end, topByStmt[i].map((d) => ({
+      start: d.start, end: d.end, text: isStatementMember(d) && d.kind !== 'constructor' ? '' : MARK + marker(d) + MARK,
+    }))));
+  }
+  declared ??= info.statements.map((st: N) => declaredNames(st));
+  return { info, kids, stmtDefs, stmtClasses, members, keys, declared };
 }
 
 /** A definition as its container's text shows it: kind and name, never a position or a counter. */

@@ -169,7 +169,7 @@ function keyName(node: N, js: string): string {
  * Analyse a JS module. Throws acorn's SyntaxError (with .loc) on invalid code. With `outer`, the code is a
  * snippet that sits inside that (foreign) scope: names it does not declare resolve there.
  */
-export function analyze(js: string, ast: N = parseModule(js), outer: Scope | null = null): ModuleInfo {
+export function analyze(js: string, ast: N = parseModule(js), outer: Scope | null = null, extraModuleNames: Map<string, BindingKind> | null = null): ModuleInfo {
   const defs: Def[] = [];
   const classes: ClassInfo[] = [];
   const moduleScope = outer ? new Scope('block', outer, 0, js.length, null) : new Scope('module', null, 0, js.length, null);
@@ -411,6 +411,8 @@ export function analyze(js: string, ast: N = parseModule(js), outer: Scope | nul
   };
 
   hoistBlock(ast.body, moduleScope);
+  // (for the new text of some statements of a module: the names the rest of the module declares)
+  if (extraModuleNames) for (const [n, k] of extraModuleNames) if (!moduleScope.decls.has(n)) moduleScope.declare(n, k);
   for (; stmt < ast.body.length; stmt++) visit(ast.body[stmt], moduleScope, '', null, null, null);
 
   // ---- pass 2: references ------------------------------------------------------------------------
@@ -582,6 +584,29 @@ function sortPairs(flat: number[]): number[] {
   for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i], flat[i + 1]]);
   pairs.sort((a, b) => a[0] - b[0]);
   return pairs.flat();
+}
+
+/** The module-level names some top-level statements declare (imports, functions, classes, let/const, and
+ * `var` anywhere outside functions), with their kinds. */
+export function moduleLevelNames(statements: N[]): Map<string, BindingKind> {
+  const out = new Map<string, BindingKind>();
+  const put = (n: string, k: BindingKind) => { if (!out.has(n) || k === 'function') out.set(n, k); };
+  const vars = (node: N): void => {
+    if (!node || typeof node.type !== 'string') return;
+    if (FUNCTION_TYPES.has(node.type) || node.type === 'ClassDeclaration' || node.type === 'ClassExpression') return;
+    if (node.type === 'VariableDeclaration') { if (node.kind === 'var') for (const x of node.declarations) for (const n of patternNames(x.id)) put(n, 'var'); return; }
+    if (node.type.endsWith('Statement') || node.type === 'SwitchCase' || node.type === 'CatchClause' || node.type === 'ExportNamedDeclaration') forEachChild(node, vars);
+  };
+  for (const st of statements) {
+    if (st.type === 'ImportDeclaration') { for (const sp of st.specifiers) put(sp.local.name, 'import'); continue; }
+    const d = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+    if (!d) continue;
+    if (d.type === 'FunctionDeclaration' && d.id) put(d.id.name, 'function');
+    else if (d.type === 'ClassDeclaration' && d.id) put(d.id.name, 'class');
+    else if (d.type === 'VariableDeclaration' && d.kind !== 'var') for (const x of d.declarations) for (const n of patternNames(x.id)) put(n, d.kind);
+    vars(d);
+  }
+  return out;
 }
 
 /** Returns a function giving the innermost def whose function node contains a position. */
