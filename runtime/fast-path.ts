@@ -12,7 +12,8 @@ import type { JurigEvent } from './events.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { correspond, pairNestedClass, TreePairer } from './match.js';
 import { compatible, ensureState, freshClassKey, makeCompiler, type Plan, shownText } from './patch.js';
-import { labelOf, ownText, privateNames } from './structure.js';
+import { regionOf, splice } from './region.js';
+import { labelOf, ownText, privateNames, shapeOf } from './structure.js';
 
 const isInside = (d: Def, root: Def) => { for (let p = d.parent; p; p = p.parent) if (p === root) return true; return false; };
 
@@ -172,10 +173,41 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   // the new version, analysed only when something needs it; its definitions in the edited one have the
   // cells used above (by path: the same in the snippet and the file), the others keep theirs
   let full: Analysed | null = null, cells: CellEntry[] | null = null, classKeys: string[] | null = null;
+  // by the region path: only the edited definition's statement is analysed again and spliced in; its
+  // definitions are the running ones, except those in the edited definition, which are the snippet's
+  const byRegion = (): boolean => {
+    const reg = regionOf(an, old, newSource, rec.file);
+    if (!reg || reg.range[1] - reg.range[0] !== 1 || reg.range[0] !== root.stmt) return false;
+    const inRoot = (x: { start: number; end: number }, r: { start: number; end: number }) => r.start <= x.start && x.end <= r.end;
+    const oldDefs = info.defs.filter((d) => d.stmt === root.stmt), regDefs = reg.an.info.defs;
+    const before = oldDefs.indexOf(root), rootR = regDefs[before];
+    if (!rootR || rootR.kind !== root.kind || rootR.name !== root.name) return false;
+    const oldIn = oldDefs.filter((d) => inRoot(d, root)).length, regIn = regDefs.filter((d) => inRoot(d, rootR)).length;
+    const snipIn = snip.defs.filter((d) => d === top || isInside(d, top));
+    if (regIn !== snipIn.length || regDefs.length - regIn !== oldDefs.length - oldIn) return false;
+    const regionCells = regDefs.map((d, k) => (k < before ? state.cells[oldDefs[k].index] : k < before + regIn ? cellFor(snipIn[k - before]) : state.cells[oldDefs[k - regIn + oldIn].index]));
+    const oldClasses = info.classes.filter((c) => c.stmt === root.stmt), regClasses = reg.an.info.classes;
+    const snipClasses = snip.classes.filter((c) => c !== top.cls || !root.cls);
+    const cb = oldClasses.filter((c) => c.node.start < root.start).length;
+    const oci = oldClasses.filter((c) => inRoot(c.node, root)).length, rci = regClasses.filter((c) => inRoot(c.node, rootR)).length;
+    if (rci !== snipClasses.length || regClasses.length - rci !== oldClasses.length - oci) return false;
+    const regionKeys = regClasses.map((c, k) => (k < cb ? state.classKeys[oldClasses[k].index] : k < cb + rci ? classKey(snipClasses[k - cb]) : state.classKeys[oldClasses[k - rci + oci].index]));
+    const defsIn = (lo: number, hi: number) => info.defs.filter((d) => d.stmt >= lo && d.stmt < hi);
+    const classesIn = (lo: number, hi: number) => info.classes.filter((c) => c.stmt >= lo && c.stmt < hi);
+    const n = info.statements.length, i = root.stmt;
+    cells = [...defsIn(0, i).map((d) => state.cells[d.index]), ...regionCells, ...defsIn(i + 1, n).map((d) => state.cells[d.index])];
+    classKeys = [...classesIn(0, i).map((c) => state.classKeys[c.index]), ...regionKeys, ...classesIn(i + 1, n).map((c) => state.classKeys[c.index])];
+    shapeOf(info);
+    full = splice(an, reg);
+    return true;
+  };
   const resolve = () => {
     if (cells) return;
-    full ??= analyseSource(newSource, rec.file);
-    {
+    let done = false;
+    try { done = byRegion(); } catch { done = false; }
+    if (!done) {
+      cells = null;
+      full = analyseSource(newSource, rec.file);
       const corr = correspond(info, full.info);
       const snipDefs = new Map(snip.defs.map((d) => [d.path, d]));
       const snipClasses = new Map(snip.classes.map((c) => [c.path, c]));
