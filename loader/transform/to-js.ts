@@ -13,6 +13,22 @@ export function isTypeScript(file: string): boolean {
   return /\.(m|c)?tsx?$/.test(file);
 }
 
+/** Files SWC compiles. */
+export function needsCompile(file: string): boolean {
+  return isTypeScript(file);
+}
+
+/**
+ * How SWC reads a file: as an ES module, as CommonJS (sloppy mode allowed), or by its syntax ('unknown').
+ */
+export type ParseGoal = 'module' | 'commonjs' | 'unknown';
+
+export function goalOf(file: string): ParseGoal {
+  if (/\.m[jt]s$/.test(file)) return 'module';
+  if (/\.c[jt]s$/.test(file)) return 'commonjs';
+  return 'unknown';
+}
+
 export interface JsOutput { js: string; base: BaseMap }
 
 export class CompileError extends Error {
@@ -21,9 +37,11 @@ export class CompileError extends Error {
   }
 }
 
-export function toJs(source: string, file: string): JsOutput {
-  if (!isTypeScript(file)) return { js: source, base: identityMap(source) };
+/** `goal`: how to read the file (the patch path passes the running version's format). */
+export function toJs(source: string, file: string, goal: ParseGoal = goalOf(file)): JsOutput {
+  if (!needsCompile(file)) return { js: source, base: identityMap(source) };
   const ts = tsOptionsFor(file);
+  const jsx = /x$/.test(file);
   let out: Swc.Output;
   try {
     out = swc.transformSync(source, {
@@ -31,9 +49,9 @@ export function toJs(source: string, file: string): JsOutput {
       swcrc: false,
       configFile: false,
       sourceMaps: true,
-      isModule: true,
+      isModule: goal === 'module' ? true : goal,
       jsc: {
-        parser: { syntax: 'typescript', tsx: file.endsWith('x'), decorators: true },
+        parser: { syntax: 'typescript', tsx: jsx, decorators: true },
         target: 'esnext',
         keepClassNames: true,
         preserveAllComments: true,
