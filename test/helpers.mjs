@@ -13,8 +13,14 @@ export const REGISTER = new URL('../dist/loader/register.js', import.meta.url).h
 /** The node binary tests run under (CI sets JURIG_TEST_NODE to test a newer Node). */
 export const NODE = process.env.JURIG_TEST_NODE || process.execPath;
 
-export function makeApp(files) {
-  const dir = mkdtempSync(join(tmpdir(), 'jurig-test-'));
+/** Where apps that use the frameworks in jurig's devDependencies live: inside the repository (test/.apps/,
+ * git-ignored), so `require('express')` resolves to the repository's node_modules. */
+export const APPS = join(ROOT, 'test/.apps');
+
+/** A temp app folder with these files (`{ frameworks: true }`: under APPS, so it resolves them). */
+export function makeApp(files, { frameworks = false } = {}) {
+  if (frameworks) mkdirSync(APPS, { recursive: true });
+  const dir = mkdtempSync(join(frameworks ? APPS : tmpdir(), 'jurig-test-'));
   const app = {
     dir,
     path: (name) => join(dir, name),
