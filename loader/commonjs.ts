@@ -17,7 +17,7 @@ const Module = createRequire(import.meta.url)('node:module') as { _extensions: R
 
 // `.cjs`/`.cts` are not registered by Node or tsx (Node compiles them with the `.js` handler); they are
 // added non-enumerable, so `require('./x')` still does not try `x.cjs` (resolution lists the enumerable ones).
-const EXTENSIONS = ['.js', '.cjs', '.ts', '.cts'];
+const EXTENSIONS = ['.js', '.cjs', '.ts', '.cts', '.tsx', '.jsx'];
 
 export function compileCommonJs(loader: Loader): void {
   const exts = Module._extensions;

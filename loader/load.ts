@@ -24,7 +24,7 @@ const loadToJs = () => (toJs ??= require('./transform/to-js.js') as ToJs);
 // bump when the instrumented output changes, so old cache entries are not reused
 const TRANSFORM_VERSION = '10';
 
-const INSTRUMENTED = /\.(ts|mts|cts|js|mjs|cjs)$/;
+const INSTRUMENTED = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
 const DECLARATIONS = /\.d\.[mc]?ts$/;
 // jurig's own code (dist/) is never instrumented, even when the watch root contains it
 const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -1,6 +1,7 @@
-// Step one of the transform: the user's file as JavaScript plus a map back to it. TypeScript goes through
-// SWC (types stripped; enums, namespaces, parameter properties and decorators lowered). JavaScript is
-// kept byte for byte, so `toString()` and columns are exactly the user's.
+// Step one of the transform: the user's file as JavaScript plus a map back to it. TypeScript and JSX go
+// through SWC (types stripped; enums, namespaces, parameter properties and decorators lowered; JSX
+// compiled as tsconfig says). Other JavaScript is kept byte for byte, so `toString()` and columns are
+// exactly the user's.
 import type * as Swc from '@swc/core';
 import { createRequire } from 'node:module';
 // a plain CommonJS require: the ESM default import of @swc/core came back undefined on Node 24 when this
@@ -13,13 +14,14 @@ export function isTypeScript(file: string): boolean {
   return /\.(m|c)?tsx?$/.test(file);
 }
 
-/** Files SWC compiles. */
+/** Files SWC compiles: TypeScript and JSX. */
 export function needsCompile(file: string): boolean {
-  return isTypeScript(file);
+  return isTypeScript(file) || file.endsWith('.jsx');
 }
 
 /**
- * How SWC reads a file: as an ES module, as CommonJS (sloppy mode allowed), or by its syntax ('unknown').
+ * How SWC reads a file: as an ES module, as CommonJS, or by its syntax ('unknown'). It decides what SWC
+ * inserts: the automatic JSX runtime is an `import` in a module and a `require()` in CommonJS.
  */
 export type ParseGoal = 'module' | 'commonjs' | 'unknown';
 
@@ -51,7 +53,7 @@ export function toJs(source: string, file: string, goal: ParseGoal = goalOf(file
       sourceMaps: true,
       isModule: goal === 'module' ? true : goal,
       jsc: {
-        parser: { syntax: 'typescript', tsx: jsx, decorators: true },
+        parser: isTypeScript(file) ? { syntax: 'typescript', tsx: jsx, decorators: true } : { syntax: 'ecmascript', jsx: true, decorators: true },
         target: 'esnext',
         keepClassNames: true,
         preserveAllComments: true,
@@ -61,6 +63,16 @@ export function toJs(source: string, file: string, goal: ParseGoal = goalOf(file
           decoratorMetadata: ts.emitDecoratorMetadata,
           decoratorVersion: ts.experimentalDecorators ? '2021-12' : '2022-03',
           useDefineForClassFields: ts.useDefineForClassFields,
+          ...(jsx && {
+            react: {
+              runtime: ts.jsx.runtime,
+              development: ts.jsx.development,
+              pragma: ts.jsx.factory,
+              pragmaFrag: ts.jsx.fragment,
+              importSource: ts.jsx.importSource,
+              throwIfNamespace: false,
+            },
+          }),
         },
       },
     });
