@@ -1,6 +1,6 @@
 // The loader's transform of one file: JS (via SWC for TypeScript) → analysis → instrumented code with an
 // inline source map back to the user's file. Deterministic: the runtime re-runs the same analysis.
-import { analyze, type ModuleInfo, parseModule, parseScript } from './analyze.js';
+import { analyze, type ModuleInfo, type N, parseModule, parseScript } from './analyze.js';
 import { applyEdits, composeMap, mapComment, type BaseMap } from './edits.js';
 import { instrumentModule } from './instrument.js';
 import { CompileError, toJs } from './to-js.js';
@@ -90,6 +90,22 @@ function commonJsScope(info: ModuleInfo, file: string): string {
   const value: Record<string, string> = { require: '__jurig$cr(import.meta.url)', __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' };
   const imp = names.includes('require') ? 'import{createRequire as __jurig$cr}from"node:module";' : '';
   return `${imp}const ${names.map((n) => `${n}=${value[n]}`).join(',')};`;
+}
+
+/**
+ * A definition compiled alone (the fast path) may get imports from SWC: the automatic JSX runtime imports
+ * its helpers (`_jsx`, `_jsxs`, `_Fragment`). When the running version imports each of them under the same
+ * name from the same module, the snippet's program without its imports, so those names resolve to the
+ * running module's bindings; otherwise null.
+ */
+export function withoutBoundImports(program: N, running: ModuleInfo): N | null {
+  const imports = program.body.filter((st: N) => st.type === 'ImportDeclaration');
+  if (imports.length === 0) return program;
+  const key = (source: unknown, sp: N) => `${String(source)}\0${sp.type}\0${sp.imported?.name ?? sp.imported?.value ?? ''}\0${sp.local.name}`;
+  const have = new Set<string>();
+  for (const st of running.statements) if (st.type === 'ImportDeclaration') for (const sp of st.specifiers) have.add(key(st.source.value, sp));
+  for (const st of imports) for (const sp of st.specifiers) if (!have.has(key(st.source.value, sp))) return null;
+  return { ...program, body: program.body.filter((st: N) => st.type !== 'ImportDeclaration') };
 }
 
 export type Transformed = { code: string; format: Format } | { notLive: string };
