@@ -45,7 +45,7 @@ function freeCommonJsNames(info: ModuleInfo): Set<string> {
  *   `module`/`exports` is left to tsx (NotLive), as is import/export in a `.cjs`/`.cts` file.
  */
 export function analyseSource(source: string, file: string): Analysed {
-  const { js, base } = toJs(source, file, file.endsWith('.mts') ? 'module' : 'unknown');
+  const { js, base } = toJs(source, file, /\.c[jt]s$/.test(file) ? 'commonjs' : 'module');
   if (/\.c[jt]s$/.test(file)) {
     let ast;
     try {
@@ -71,12 +71,27 @@ export function analyseSource(source: string, file: string): Analysed {
   }
   const info = analyze(js, ast);
   const esmOnly = file.endsWith('.mjs') || file.endsWith('.mts');
+  if (info.usesCommonJs && !esmOnly && onlyJsxRuntimeImports(info)) {
+    // CommonJS JSX: the import is SWC's (automatic runtime); compiled for CommonJS it is a require()
+    const cjs = toJs(source, file, 'commonjs');
+    try {
+      const cjsInfo = analyze(cjs.js, parseScript(cjs.js));
+      if (!cjsInfo.hasModuleSyntax) return { js: cjs.js, base: cjs.base, info: cjsInfo, format: 'commonjs' };
+    } catch { /* not a script after all: an ES module */ }
+  }
   if (info.hasModuleSyntax && !esmOnly && info.usesCommonJs) {
     const free = freeCommonJsNames(info);
     if (free.has('module') || free.has('exports')) throw new NotLive('it mixes import/export with module.exports/exports (tsx compiles it to CommonJS)');
   }
   const cjs = !info.hasModuleSyntax && info.usesCommonJs && !esmOnly;
   return { js, base, info, format: cjs ? 'commonjs' : 'module' };
+}
+
+/** Module syntax made only of imports from a JSX runtime (`react/jsx-runtime`, `<source>/jsx-dev-runtime`). */
+function onlyJsxRuntimeImports(info: ModuleInfo): boolean {
+  if (!info.hasModuleSyntax) return false;
+  const moduleSyntax = info.statements.filter((st: N) => st.type === 'ImportDeclaration' || st.type.startsWith('Export'));
+  return moduleSyntax.length > 0 && moduleSyntax.every((st: N) => st.type === 'ImportDeclaration' && /\/jsx-(dev-)?runtime$/.test(String(st.source.value)));
 }
 
 /**

@@ -19,18 +19,6 @@ export function needsCompile(file: string): boolean {
   return isTypeScript(file) || file.endsWith('.jsx');
 }
 
-/**
- * How SWC reads a file: as an ES module, as CommonJS, or by its syntax ('unknown'). It decides what SWC
- * inserts: the automatic JSX runtime is an `import` in a module and a `require()` in CommonJS.
- */
-export type ParseGoal = 'module' | 'commonjs' | 'unknown';
-
-export function goalOf(file: string): ParseGoal {
-  if (/\.m[jt]s$/.test(file)) return 'module';
-  if (/\.c[jt]s$/.test(file)) return 'commonjs';
-  return 'unknown';
-}
-
 export interface JsOutput { js: string; base: BaseMap }
 
 export class CompileError extends Error {
@@ -39,11 +27,16 @@ export class CompileError extends Error {
   }
 }
 
-/** `goal`: how to read the file (the patch path passes the running version's format). */
-export function toJs(source: string, file: string, goal: ParseGoal = goalOf(file)): JsOutput {
+/**
+ * `format`: how the file runs. In CommonJS, SWC's automatic JSX runtime is a `require()` instead of an
+ * `import`. Everything else is compiled as a module: SWC's script mode leaves references to a class with
+ * standard decorators pointing at the undecorated binding.
+ */
+export function toJs(source: string, file: string, format: 'module' | 'commonjs' = 'module'): JsOutput {
   if (!needsCompile(file)) return { js: source, base: identityMap(source) };
   const ts = tsOptionsFor(file);
   const jsx = /x$/.test(file);
+  const automatic = jsx && ts.jsx.runtime === 'automatic';
   let out: Swc.Output;
   try {
     out = swc.transformSync(source, {
@@ -51,7 +44,7 @@ export function toJs(source: string, file: string, goal: ParseGoal = goalOf(file
       swcrc: false,
       configFile: false,
       sourceMaps: true,
-      isModule: goal === 'module' ? true : goal,
+      isModule: format === 'commonjs' && automatic ? 'commonjs' : true,
       jsc: {
         parser: isTypeScript(file) ? { syntax: 'typescript', tsx: jsx, decorators: true } : { syntax: 'ecmascript', jsx: true, decorators: true },
         target: 'esnext',

@@ -134,3 +134,31 @@ console.log('ready');
   await p.askUntil('x', (l) => l === '<i><u>1</u></i> 4');
   noJurigErrors(p);
 });
+
+test(`${T} CommonJS .jsx with the automatic runtime: react/jsx-runtime is required, the component is live`, async (t) => {
+  const app = makeApp({
+    'package.json': JSON.stringify({ private: true }),
+    'tsconfig.json': JSON.stringify({ compilerOptions: { jsx: 'react-jsx', allowJs: true } }),
+    'view.jsx': `const { renderToString } = require('react-dom/server');
+function Item({ n }) {
+  return <li>{n}</li>;
+}
+function page() {
+  return renderToString(<ul><Item n={1} /><Item n={2} /></ul>);
+}
+module.exports = { page };
+`,
+    'main.cjs': `const view = require('./view.jsx');
+process.stdin.on('data', () => console.log(view.page()));
+console.log('ready');
+`,
+  }, { frameworks: true });
+  const p = jurig(app, ['-v', 'main.cjs']);
+  t.after(async () => { await p.kill(); app.cleanup(); });
+  await p.waitFor('ready');
+  await p.waitFor('Watch view.jsx', { stream: 'err' });
+  assert.equal(await p.ask('x'), '<ul><li>1</li><li>2</li></ul>');
+  app.edit('view.jsx', '<li>{n}</li>', '<li className="n">#{n}</li>');
+  await p.askUntil('x', (l) => l === '<ul><li class="n">#<!-- -->1</li><li class="n">#<!-- -->2</li></ul>');
+  noJurigErrors(p);
+});
