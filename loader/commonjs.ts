@@ -25,8 +25,8 @@ export function compileCommonJs(loader: Loader): void {
   for (const ext of EXTENSIONS) {
     const next = exts[ext] ?? js;
     const compile: Compile = function (module, filename) {
-      const url = pathToFileURL(filename).href;
-      const out = loader.load(url);
+      // tsx's own require API loads files as `file?namespace=…`: those are tsx's
+      const out = filename.includes('?') ? null : loader.load(pathToFileURL(filename).href);
       if (out === null) return next.call(this, module, filename);
       if (out.format === 'module') {
         // import/export reached through require(): tsx compiles it to CommonJS; Node's require(esm) cannot
