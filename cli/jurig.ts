@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   process.env[ENV_KEY] = JSON.stringify(options);
   process.execArgv.push('--import', register);
   inheritLoaderInWorkers();
-  await import(register);
+  const { formatOf } = (await import(register)) as typeof import('../loader/register.js');
   if (script === null) {
     process.argv.splice(1, process.argv.length - 1, ...rest);
     await import(new URL('./session.js', import.meta.url).href);
@@ -127,7 +127,11 @@ async function main(): Promise<void> {
   const file = resolve(script);
   if (!existsSync(file)) fail(`cannot find the script ${script}`);
   process.argv.splice(1, process.argv.length - 1, file, ...rest);
-  await import(pathToFileURL(file).href);
+  // a CommonJS script is the main module, as under node (`require.main === module`); an ES module is imported
+  let format = null;
+  try { format = formatOf(file); } catch { /* does not compile: the import reports it as it always does */ }
+  if (format === 'commonjs') (createRequire(import.meta.url)('node:module') as { _load(f: string, parent: null, isMain: boolean): unknown })._load(file, null, true);
+  else await import(pathToFileURL(file).href);
 }
 
 await main();

@@ -1,5 +1,6 @@
 // The one decision the loader makes: is this URL a module jurig instruments? If so, its instrumented
-// source (from the cache or freshly transformed). Used by both hook styles.
+// source (from the cache or freshly transformed). Used by both hook styles and by the CommonJS compile
+// (loader/commonjs.ts).
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import type { JurigOptions } from './options.js';
 import { createRequire } from 'node:module';
 import { tsOptionsFor } from './transform/ts-options.js';
 import { hashSource } from './transform/hash.js';
+import { commonJsByPackage } from './transform/package-type.js';
 
 // The transform (SWC, acorn, the analysis: ~60 ms to load) is loaded only on a cache miss, so a warm
 // start pays nothing for it. require() of ESM: synchronous, as the in-thread load hook must be.
@@ -22,7 +24,8 @@ const loadToJs = () => (toJs ??= require('./transform/to-js.js') as ToJs);
 // bump when the instrumented output changes, so old cache entries are not reused
 const TRANSFORM_VERSION = '10';
 
-const INSTRUMENTED = /\.(ts|mts|js|mjs|cjs)$/;
+const INSTRUMENTED = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
+const DECLARATIONS = /\.d\.[mc]?ts$/;
 // jurig's own code (dist/) is never instrumented, even when the watch root contains it
 const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
 // cache entries are keyed by jurig's version too: a new jurig never reuses an old transform
@@ -32,7 +35,7 @@ export function instrumentedPath(url: string, o: JurigOptions): string | null {
   if (!url.startsWith('file:')) return null;
   const q = url.search(/[?#]/);
   const clean = q === -1 ? url : url.slice(0, q);
-  if (!INSTRUMENTED.test(clean) || clean.endsWith('.d.ts')) return null;
+  if (!INSTRUMENTED.test(clean) || DECLARATIONS.test(clean)) return null;
   const file = fileURLToPath(clean);
   if (file.startsWith(OWN_DIR)) return null;
   if (!o.includeNodeModules && file.includes(`${sep}node_modules${sep}`)) {
@@ -43,33 +46,70 @@ export function instrumentedPath(url: string, o: JurigOptions): string | null {
   return file;
 }
 
+export type Loaded = { source: string; format: 'module' | 'commonjs' };
+/** Told once per file that jurig loads but leaves to tsx, with the reason. */
+export type NotLiveReporter = (file: string, reason: string) => void;
+
+/**
+ * What an ES module load hook returns for a file jurig loads. For CommonJS only the format: Node then runs
+ * it with its CommonJS loader, whose compile step instruments it (loader/commonjs.ts).
+ */
+export function esmResult(out: Loaded): { format: string; source: string | null; shortCircuit: true } {
+  return out.format === 'module' ? { format: 'module', source: out.source, shortCircuit: true } : { format: 'commonjs', source: null, shortCircuit: true };
+}
+
 export class Loader {
   private cache: TransformCache;
-  constructor(readonly options: JurigOptions) {
+  // CommonJS results produced for the CommonJS compile that follows in this thread (the ESM hook, or the
+  // CLI asking for the format of its script): without a disk cache the file would be transformed twice
+  private handOver = new Map<string, Loaded>();
+  private reported = new Set<string>();
+  constructor(readonly options: JurigOptions, private notLive: NotLiveReporter = () => {}) {
     this.cache = new TransformCache(options.cacheDir);
   }
 
-  /** Instrumented source and format for url, or null to let the next loader (tsx, node) handle it. */
-  load(url: string): { source: string; format: 'module' | 'commonjs' } | null {
+  /**
+   * Instrumented source and format for url, or null to let the next loader (tsx, node) handle it.
+   * `handOver`: a CommonJS result is kept for the compile step that loads the file next.
+   */
+  load(url: string, handOver = false): Loaded | null {
     const file = instrumentedPath(url, this.options);
     if (!file) return null;
     const source = readFileSync(file, 'utf8');
-    const key = this.cache.key([VERSION, TRANSFORM_VERSION, url, JSON.stringify(tsOptionsFor(file)), hashSource(source)]);
-    const cached = this.cache.get(key);
-    // an entry is the format on its first line, then the code; '' records "left to tsx/node"
-    if (cached !== null) {
-      if (cached === '') return null;
-      const nl = cached.indexOf('\n');
-      return { format: cached.slice(0, nl) as 'module' | 'commonjs', source: cached.slice(nl + 1) };
+    const key = this.cache.key([VERSION, TRANSFORM_VERSION, url, JSON.stringify(tsOptionsFor(file)), String(commonJsByPackage(file)), hashSource(source)]);
+    const handed = this.handOver.get(key);
+    if (handed) { this.handOver.delete(key); return handed; }
+    // an entry is the format on its first line ('none': left to tsx), then the code (or the reason)
+    let entry = this.cache.get(key);
+    if (entry === null) {
+      entry = this.transform(source, file, url);
+      this.cache.set(key, entry);
     }
+    const nl = entry.indexOf('\n');
+    const format = entry.slice(0, nl), rest = entry.slice(nl + 1);
+    if (format === 'none') { this.report(file, rest); return null; }
+    const out = { format: format as Loaded['format'], source: rest };
+    if (handOver && out.format === 'commonjs' && this.handOver.size < 64) this.handOver.set(key, out);
+    return out;
+  }
+
+  /** Report a file that jurig loads but cannot make live, once. */
+  report(file: string, reason: string): void {
+    if (this.reported.has(file)) return;
+    this.reported.add(file);
+    this.notLive(file, reason);
+  }
+
+  private transform(source: string, file: string, url: string): string {
     let out;
     try {
       out = loadTransform().transformModule(source, file, url);
     } catch (e) {
-      throw startupError(e, file);
+      // a file that does not compile fails as it would under tsx; a failure of jurig's own leaves it to tsx
+      if (e instanceof loadToJs().CompileError || (e as { loc?: unknown }).loc) throw startupError(e, file);
+      return `none\njurig could not instrument it (${String((e as Error)?.message ?? e).split('\n')[0]})`;
     }
-    this.cache.set(key, out ? `${out.format}\n${out.code}` : '');
-    return out && { source: out.code, format: out.format };
+    return 'notLive' in out ? `none\n${out.notLive}` : `${out.format}\n${out.code}`;
   }
 }
 

@@ -2,7 +2,10 @@
 // unmapped), tsx for TypeScript resolution and for everything jurig does not instrument, then jurig's
 // load hook in front of it, then the runtime that patches modules as their files change.
 import * as nodeModule from 'node:module';
-import { isMainThread } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { isMainThread, MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { esmResult, Loader, type NotLiveReporter } from './load.js';
+import { compileCommonJs } from './commonjs.js';
 import { readOptions } from './options.js';
 
 process.setSourceMapsEnabled(true);
@@ -20,21 +23,33 @@ else {
 
 type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
 const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad }) => unknown }).registerHooks;
+
+// Files jurig loads but cannot make live are reported once, as warnings, by the runtime (started below,
+// before any of the program's modules load).
+const notLive: NotLiveReporter = (file, reason) =>
+  (globalThis as Record<symbol, { notLive?: NotLiveReporter } | undefined>)[Symbol.for('jurig')]?.notLive?.(file, reason);
+// this thread's loader: CommonJS files are compiled here on every Node line (loader/commonjs.ts)
+const loader = new Loader(options, notLive);
+compileCommonJs(loader);
+
 if (typeof registerHooks === 'function' && syncHooksComposeWithAsync()) {
   // In-thread synchronous hooks; they run before any async hooks (and before tsx's, registered earlier).
-  const { Loader } = await import('./load.js');
-  const loader = new Loader(options);
   registerHooks({
     load(url, context, next) {
-      const out = loader.load(url);
+      const out = loader.load(url, true);
       if (out === null) return next(url, context);
-      return { format: out.format, source: out.source, shortCircuit: true };
+      return esmResult(out);
     },
   });
 } else {
   // Node 20, and the versions whose sync hooks break next to async ones (where tsx itself still uses
-  // module.register): off-thread hooks, one message round trip per module.
-  nodeModule.register(new URL('./hooks-async.js', import.meta.url), { data: options });
+  // module.register): off-thread hooks, one message round trip per module. Their not-live reports come
+  // back over a port; a program that exits at once still gets them (read synchronously at exit).
+  const { port1, port2 } = new MessageChannel();
+  const take = (m: { file: string; reason: string }) => notLive(m.file, m.reason);
+  port1.on('message', take).unref();
+  process.on('exit', () => { for (let m; (m = receiveMessageOnPort(port1));) take(m.message); });
+  nodeModule.register(new URL('./hooks-async.js', import.meta.url), { data: { options, port: port2 }, transferList: [port2] });
 }
 
 /**
@@ -53,6 +68,11 @@ function syncHooksComposeWithAsync(): boolean {
   if (major === 24) return atLeast(11, 1);
   if (major === 22) return atLeast(22, 3);
   return false;
+}
+
+/** How jurig runs this file: as an ES module, as CommonJS, or null (left to tsx/node). For the CLI. */
+export function formatOf(file: string): 'module' | 'commonjs' | null {
+  return loader.load(pathToFileURL(file).href, true)?.format ?? null;
 }
 
 const { startRuntime } = await import('../runtime/runtime.js');

@@ -9,7 +9,7 @@ export type JurigEvent =
   | { type: 'add'; file: string; path: string; line: number }
   | { type: 'delete'; file: string; path: string; line: number }
   | { type: 'run'; file: string; line: number; text: string }
-  | { type: 'warn'; file: string; line: number; message: string }
+  | { type: 'warn'; file: string; line: number; message: string } // line 0: about the whole file
   | { type: 'error'; file: string; line: number; column: number; message: string; frame?: string; error?: unknown };
 
 export type Listener = (e: JurigEvent) => void;
@@ -43,7 +43,9 @@ export function formatEvent(e: JurigEvent): string {
     case 'add': return `Add ${where(e)}`;
     case 'delete': return `Delete ${where(e)}`;
     case 'run': return `Run ${rel(e.file)}:${e.line}: ${cut(e.text)}`;
-    case 'warn': return `${color('yellow', 'jurig warning')} ${rel(e.file)}:${e.line}: ${e.message}`;
+    case 'warn': return e.line === 0
+      ? `${color('yellow', 'jurig warning')}: ${rel(e.file)} ${e.message}`
+      : `${color('yellow', 'jurig warning')} ${rel(e.file)}:${e.line}: ${e.message}`;
     case 'error': {
       const head = `${color('red', 'jurig error')} ${rel(e.file)}:${e.line}:${e.column}: ${e.message}`;
       return e.frame ? `${head}\n${e.frame}` : head;

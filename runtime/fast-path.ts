@@ -5,7 +5,7 @@
 // Measured on a 2,400-line TypeScript module: ~22 ms per save through the full path.
 import { analyze, type ClassInfo, type Def, parseModule, Scope } from '../loader/transform/analyze.js';
 import { cachedLineStarts, lineIndex } from '../loader/transform/edits.js';
-import { type Analysed, analyseSource, sourceOffset } from '../loader/transform/index.js';
+import { type Analysed, analyseSource, sourceOffset, withoutBoundImports } from '../loader/transform/index.js';
 import { layoutOf } from '../loader/transform/instrument.js';
 import { toJs } from '../loader/transform/to-js.js';
 import type { JurigEvent } from './events.js';
@@ -111,13 +111,14 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   const snippet = prefix + text + suffix;
 
   let js: string, base: Analysed['base'];
-  try { ({ js, base } = toJs(snippet, rec.file)); } catch { return null; } // a syntax error: the full path reports it
+  try { ({ js, base } = toJs(snippet, rec.file, an.format)); } catch { return null; } // a syntax error: the full path reports it
   // map positions in the snippet to the file: its first line starts `prefix.length` before the definition
   const srcStarts = cachedLineStarts(newSource);
   const line0 = lineIndex(srcStarts, rootSpan.start), col0 = rootSpan.start - srcStarts[line0];
   const shifted = base.map((segs) => segs.map((s) => (s.length >= 4 ? [s[0], 0, s[2]! + line0, s[2] === 0 ? s[3]! - prefix.length + col0 : s[3]!] : s))) as Analysed['base'];
   let ast;
-  try { ast = parseModule(js); } catch { return null; }
+  try { ast = withoutBoundImports(parseModule(js), info); } catch { return null; }
+  if (!ast) return null; // a JSX helper the running version does not import: the full path binds it
   const snip = analyze(js, ast, foreignChain(root.scope?.parent ?? null));
 
   // the snippet must hold exactly the edited definition (an edit that reaches past its end is not for here)

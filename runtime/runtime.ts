@@ -12,6 +12,7 @@ import { installToString } from './to-string.js';
 const records = new Map<string, ModuleRecord>(); // by URL
 const byFile = new Map<string, ModuleRecord>();
 const byTag = new Map<string, ModuleRecord>(); // the loader's tag in cell names → module
+const notLive = new Set<string>(); // files reported as not live (each once, whichever thread loaded it)
 let options: JurigOptions;
 let watcher: { add(file: string): void; close(): Promise<void> } | null = null;
 const pendingWatch: string[] = [];
@@ -54,6 +55,7 @@ export interface RuntimeGlobal {
   applySource(file: string, text: string): Promise<ApplyResult>;
   hooks: Set<SaveHook>; // jurig/api: called around every applied save (and applySource)
   close(): Promise<void>; // stop watching files
+  notLive(file: string, reason: string): void; // the loader ran a file it could not instrument
 }
 
 // The file's mtime and text when last read: an event that changes neither is not a save
@@ -99,7 +101,11 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
     const node = i === -1 ? null : state.an.info.classes[i].node;
     return node ? state.an.js.slice(node.start, node.end) : undefined;
   });
-  const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource, hooks: saveHooks, close: async () => { await watcher?.close(); } };
+  const g: RuntimeGlobal = {
+    m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource, hooks: saveHooks,
+    close: async () => { await watcher?.close(); },
+    notLive: (file, reason) => { if (!notLive.has(file)) { notLive.add(file); emit({ type: 'warn', file, line: 0, message: `is not live: ${reason}` }); } },
+  };
   (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
   // the watcher starts once the program is under way: a short script never pays for chokidar, and a file
   // saved before it is ready is compared when it is (FileWatcher's onReady)

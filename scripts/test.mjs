@@ -11,7 +11,7 @@ const files = [];
 const walk = (dir) => {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p);
+    if (e.isDirectory()) { if (!e.name.startsWith('.')) walk(p); } // not test/.apps (the tests' own app folders)
     else if (e.name.endsWith('.test.mjs')) files.push(relative(root, p));
   }
 };

@@ -2,7 +2,7 @@
 // its output read line by line, files edited the ways editors edit them. Waits are on conditions only.
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
-import { mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +13,14 @@ export const REGISTER = new URL('../dist/loader/register.js', import.meta.url).h
 /** The node binary tests run under (CI sets JURIG_TEST_NODE to test a newer Node). */
 export const NODE = process.env.JURIG_TEST_NODE || process.execPath;
 
-/**
- * A temp app folder with these files. With { packages: true } its node_modules is a link to jurig's own, so
- * the app can import the frameworks that are jurig's devDependencies (they are not instrumented: their real
- * path is outside the app folder).
- */
-export function makeApp(files, { packages = false } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'jurig-test-'));
-  if (packages) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+/** Where apps that use the frameworks in jurig's devDependencies live: inside the repository (test/.apps/,
+ * git-ignored), so `require('express')` resolves to the repository's node_modules. */
+export const APPS = join(ROOT, 'test/.apps');
+
+/** A temp app folder with these files (`{ frameworks: true }`: under APPS, so it resolves them). */
+export function makeApp(files, { frameworks = false } = {}) {
+  if (frameworks) mkdirSync(APPS, { recursive: true });
+  const dir = mkdtempSync(join(frameworks ? APPS : tmpdir(), 'jurig-test-'));
   const app = {
     dir,
     path: (name) => join(dir, name),

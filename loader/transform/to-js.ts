@@ -1,6 +1,7 @@
-// Step one of the transform: the user's file as JavaScript plus a map back to it. TypeScript goes through
-// SWC (types stripped; enums, namespaces, parameter properties and decorators lowered). JavaScript is
-// kept byte for byte, so `toString()` and columns are exactly the user's.
+// Step one of the transform: the user's file as JavaScript plus a map back to it. TypeScript and JSX go
+// through SWC (types stripped; enums, namespaces, parameter properties and decorators lowered; JSX
+// compiled as tsconfig says). Other JavaScript is kept byte for byte, so `toString()` and columns are
+// exactly the user's.
 import type * as Swc from '@swc/core';
 import { createRequire } from 'node:module';
 // a plain CommonJS require: the ESM default import of @swc/core came back undefined on Node 24 when this
@@ -13,6 +14,11 @@ export function isTypeScript(file: string): boolean {
   return /\.(m|c)?tsx?$/.test(file);
 }
 
+/** Files SWC compiles: TypeScript and JSX. */
+export function needsCompile(file: string): boolean {
+  return isTypeScript(file) || file.endsWith('.jsx');
+}
+
 export interface JsOutput { js: string; base: BaseMap }
 
 export class CompileError extends Error {
@@ -21,9 +27,16 @@ export class CompileError extends Error {
   }
 }
 
-export function toJs(source: string, file: string): JsOutput {
-  if (!isTypeScript(file)) return { js: source, base: identityMap(source) };
+/**
+ * `format`: how the file runs. In CommonJS, SWC's automatic JSX runtime is a `require()` instead of an
+ * `import`. Everything else is compiled as a module: SWC's script mode leaves references to a class with
+ * standard decorators pointing at the undecorated binding.
+ */
+export function toJs(source: string, file: string, format: 'module' | 'commonjs' = 'module'): JsOutput {
+  if (!needsCompile(file)) return { js: source, base: identityMap(source) };
   const ts = tsOptionsFor(file);
+  const jsx = /x$/.test(file);
+  const automatic = jsx && ts.jsx.runtime === 'automatic';
   let out: Swc.Output;
   try {
     out = swc.transformSync(source, {
@@ -31,9 +44,9 @@ export function toJs(source: string, file: string): JsOutput {
       swcrc: false,
       configFile: false,
       sourceMaps: true,
-      isModule: true,
+      isModule: format === 'commonjs' && automatic ? 'commonjs' : true,
       jsc: {
-        parser: { syntax: 'typescript', tsx: file.endsWith('x'), decorators: true },
+        parser: isTypeScript(file) ? { syntax: 'typescript', tsx: jsx, decorators: true } : { syntax: 'ecmascript', jsx: true, decorators: true },
         target: 'esnext',
         keepClassNames: true,
         preserveAllComments: true,
@@ -43,6 +56,16 @@ export function toJs(source: string, file: string): JsOutput {
           decoratorMetadata: ts.emitDecoratorMetadata,
           decoratorVersion: ts.experimentalDecorators ? '2021-12' : '2022-03',
           useDefineForClassFields: ts.useDefineForClassFields,
+          ...(jsx && {
+            react: {
+              runtime: ts.jsx.runtime,
+              development: ts.jsx.development,
+              pragma: ts.jsx.factory,
+              pragmaFrag: ts.jsx.fragment,
+              importSource: ts.jsx.importSource,
+              throwIfNamespace: false,
+            },
+          }),
         },
       },
     });

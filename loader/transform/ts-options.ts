@@ -3,11 +3,21 @@
 import { getTsconfig } from 'get-tsconfig';
 import { dirname } from 'node:path';
 
+/** How JSX is compiled (tsconfig `jsx`, `jsxFactory`, `jsxFragmentFactory`, `jsxImportSource`). */
+export interface JsxOptions {
+  /** classic: `React.createElement` (or the factory); automatic: calls into `<importSource>/jsx-runtime` */
+  runtime: 'classic' | 'automatic';
+  development: boolean; // `react-jsxdev`: `jsxDEV` with source positions
+  factory: string;
+  fragment: string;
+  importSource: string;
+}
+
 export interface TsOptions {
   experimentalDecorators: boolean;
   emitDecoratorMetadata: boolean;
   useDefineForClassFields: boolean;
-  jsx: boolean;
+  jsx: JsxOptions;
 }
 
 const tsconfigCache = new Map<string, TsOptions>();
@@ -25,9 +35,26 @@ export function tsOptionsFor(file: string): TsOptions {
     experimentalDecorators: co.experimentalDecorators === true,
     emitDecoratorMetadata: co.emitDecoratorMetadata === true,
     useDefineForClassFields: typeof co.useDefineForClassFields === 'boolean' ? co.useDefineForClassFields : modernTarget,
-    jsx: false,
+    jsx: jsxOptions(co),
   };
   tsconfigCache.set(dir, o);
   return o;
 }
 
+/**
+ * `react-jsx` / `react-jsxdev` use the automatic runtime; `react` (TypeScript's default) and the modes
+ * that leave JSX to a later tool (`preserve`, `react-native`: Node cannot run JSX) compile to the
+ * factory calls, as tsx does without a tsconfig. A `@jsx` / `@jsxImportSource` pragma in a file wins
+ * (SWC reads them).
+ */
+function jsxOptions(co: Record<string, unknown>): JsxOptions {
+  const mode = String(co.jsx ?? 'react').toLowerCase();
+  const automatic = mode === 'react-jsx' || mode === 'react-jsxdev';
+  return {
+    runtime: automatic ? 'automatic' : 'classic',
+    development: mode === 'react-jsxdev',
+    factory: typeof co.jsxFactory === 'string' ? co.jsxFactory : 'React.createElement',
+    fragment: typeof co.jsxFragmentFactory === 'string' ? co.jsxFragmentFactory : 'React.Fragment',
+    importSource: typeof co.jsxImportSource === 'string' ? co.jsxImportSource : 'react',
+  };
+}

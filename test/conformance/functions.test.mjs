@@ -1,15 +1,6 @@
 // Conformance of plain functions, closures and module-level behaviour: instrumented == plain, and a live
 // edit of one constant == a plain run of the edited file. See run-case.mjs.
 import { defineCases } from './run-case.mjs';
-import { execFileSync } from 'node:child_process';
-import { NODE } from '../helpers.mjs';
-
-// which hook style the Node under test uses (see loader/register.ts: syncHooksComposeWithAsync)
-const SYNC_HOOKS = (() => {
-  const [major, minor, patch] = execFileSync(NODE, ['-p', 'process.versions.node']).toString().trim().split('.').map(Number);
-  const atLeast = (m, p) => minor > m || (minor === m && patch >= p);
-  return major >= 26 || (major === 25 && atLeast(1, 0)) || (major === 24 && atLeast(11, 1)) || (major === 22 && atLeast(22, 3));
-})();
 
 const cases = [
   {
@@ -56,10 +47,7 @@ function main() {
   },
   {
     name: 'arguments (sloppy-mode mapping, CommonJS)',
-    // CommonJS files are instrumented too (sloppy mode kept: the guard sits after any 'use strict'), on the
-    // Node versions where jurig's hooks run off-thread (20); with in-thread hooks (22.22+, 24.11+, 26)
-    // tsx's CommonJS loader compiles required files from disk, so they run but are not live yet
-    patchTodo: SYNC_HOOKS ? 'CommonJS is not live on Node versions with in-thread hooks (tsx compiles it from disk)' : undefined,
+    // CommonJS files are instrumented too (sloppy mode kept: the guard sits after any 'use strict')
     files: {
       'main.cjs': `
 function mapped(a, b) { const K = 1; a = 'changed'; arguments[1] = 'viaArgs'; return [K, arguments[0], b, this === undefined ? 'undef' : typeof this]; }

@@ -28,7 +28,7 @@ app.get('/greet', (req, res) => res.send('greetings'));
 app.get('/count', (req, res) => { res.send(String(served)); });
 const listener = app.listen(0, '127.0.0.1', () => console.log('listening ' + (listener.address() as any).port));
 `;
-  const app = makeApp({ 'server.ts': server }, { packages: true });
+  const app = makeApp({ 'server.ts': server }, { frameworks: true });
   const { p, url } = await start(app);
   try {
     assert.equal(await httpGet(url + '/hello/a'), 'hello a');
@@ -62,7 +62,7 @@ app.get('/count', async () => String(served));
 await app.listen({ port: 0, host: '127.0.0.1' });
 console.log('listening ' + (app.server.address() as any).port);
 `;
-  const app = makeApp({ 'server.ts': server }, { packages: true });
+  const app = makeApp({ 'server.ts': server }, { frameworks: true });
   const { p, url } = await start(app);
   try {
     assert.equal(await httpGet(url + '/hello/a'), 'hello a');
@@ -94,7 +94,7 @@ app.get('/greet', (c) => c.text('greetings'));
 app.get('/count', (c) => c.text(String(served)));
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log('listening ' + info.port));
 `;
-  const app = makeApp({ 'server.ts': server }, { packages: true });
+  const app = makeApp({ 'server.ts': server }, { frameworks: true });
   const { p, url } = await start(app);
   try {
     assert.equal(await httpGet(url + '/hello/a'), 'hello a');
