@@ -20,7 +20,7 @@ const loadTransform = () => (transform ??= require('./transform/index.js') as Tr
 const loadToJs = () => (toJs ??= require('./transform/to-js.js') as ToJs);
 
 // bump when the instrumented output changes, so old cache entries are not reused
-const TRANSFORM_VERSION = '9';
+const TRANSFORM_VERSION = '10'; // 10: statement markers (effects)
 
 const INSTRUMENTED = /\.(ts|mts|js|mjs|cjs)$/;
 // jurig's own code (dist/) is never instrumented, even when the watch root contains it

@@ -9,6 +9,7 @@ export type JurigEvent =
   | { type: 'add'; file: string; path: string; line: number }
   | { type: 'delete'; file: string; path: string; line: number }
   | { type: 'run'; file: string; line: number; text: string }
+  | { type: 'dispose'; file: string; line: number; summary: Partial<Record<string, number>>; kept: boolean }
   | { type: 'warn'; file: string; line: number; message: string }
   | { type: 'error'; file: string; line: number; column: number; message: string; frame?: string; error?: unknown };
 
@@ -43,12 +44,18 @@ export function formatEvent(e: JurigEvent): string {
     case 'add': return `Add ${rel(e.file)}:${e.path}`;
     case 'delete': return `Delete ${rel(e.file)}:${e.path}`;
     case 'run': return `Run ${rel(e.file)}:${e.line}: ${cut(e.text)}`;
+    case 'dispose': return `Dispose ${rel(e.file)}:${e.line}: ${e.kept ? 'kept (keepEffects), ran ' : ''}${disposed(e.summary)}`;
     case 'warn': return `${color('yellow', 'jurig warning')} ${rel(e.file)}:${e.line}: ${e.message}`;
     case 'error': {
       const head = `${color('red', 'jurig error')} ${rel(e.file)}:${e.line}:${e.column}: ${e.message}`;
       return e.frame ? `${head}\n${e.frame}` : head;
     }
   }
+}
+
+function disposed(s: Partial<Record<string, number>>): string {
+  const parts = Object.entries(s).map(([k, n]) => `${n} ${n === 1 ? k : k === 'child process' ? 'child processes' : k + 's'}`);
+  return parts.length ? parts.join(', ') : 'nothing';
 }
 
 function cut(text: string): string {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Analysed } from '../loader/transform/index.js';
 import type { DefKind } from '../loader/transform/analyze.js';
 import type { Layout } from '../loader/transform/instrument.js';
+import { currentOwner, enterStatement, leaveForAwait, leaveToNone, type Owner, resumeAfterAwait } from './effects.js';
 
 export interface Cell { p: Function | undefined }
 
@@ -27,6 +28,7 @@ export interface RunningState {
   cells: Map<string, CellEntry>; // definition path → its cell
   failed: Set<string>; // statement texts whose last run threw: run again at the next save holding them
   exports: Set<string>;
+  owners?: (Owner | undefined)[]; // effects: the owner of each statement's last run, by statement index
 }
 
 export class ModuleRecord {
@@ -62,6 +64,13 @@ export class ModuleRecord {
     if (list.length > 8) list.splice(0, list.length, ...list.filter((e) => e.ref.deref() !== undefined));
     list.push({ ref: new WeakRef(cls), hook: hook ?? null });
   }
+
+  // effects (runtime/effects.ts): statement markers the loader inserts
+  e(i: number): void { enterStatement(this, this.file, i); }
+  u<T>(v: T): T { return leaveForAwait(this, v); }
+  w<T>(v: T, i: number | Owner | undefined): T { return resumeAfterAwait(this, v, i); }
+  x<T>(v?: T): T | undefined { return leaveToNone(v); }
+  o(): Owner | undefined { return currentOwner(); }
 
   liveClasses(path: string): ClassEntry[] {
     return (this.classes.get(path) ?? []).filter((e) => e.ref.deref() !== undefined);

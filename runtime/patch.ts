@@ -7,9 +7,10 @@ import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
 import { type ClassInfo, type Def, innermostDefFinder, type N, patternNames, walk } from '../loader/transform/analyze.js';
 import { applyEdits, cachedLineStarts, composeMap, Edits, lineIndex, mapComment } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
-import { CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
+import { awaitBrackets, CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
 import { codeFrame, CompileError } from '../loader/transform/to-js.js';
 import { childrenOf, matchStatements, moduleNames, ownText, statementViews } from './diff.js';
+import { disposeAll, loadedOwners, Owner, retiredOwners, runAs } from './effects.js';
 import { emit, type JurigEvent } from './events.js';
 import { type Cell, type CellEntry, cellText, type ModuleRecord, type RunningState } from './module-record.js';
 
@@ -52,7 +53,7 @@ export function ensureState(rec: ModuleRecord): RunningState {
   rec.bindings = moduleNames(an.info);
   const exported = exportedLocals(an.info);
   rec.consts = new Set([...an.info.moduleScope.decls.values()].filter((b) => b.kind === 'const' && !exported.has(b.name)).map((b) => b.name));
-  rec.state = { source, an, cells, failed: new Set(), exports: exportNames(an.js) };
+  rec.state = { source, an, cells, failed: new Set(), exports: exportNames(an.js), owners: loadedOwners(rec) };
   rec.loadedSource = null;
   return rec.state;
 }
@@ -72,7 +73,7 @@ function exportNames(js: string): Set<string> {
 export interface CellUpdate { path: string; cell: Cell; fn: Function; line: number; text: string }
 interface MemberAdd { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; fn: Function; line: number }
 interface MemberDelete { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; line: number }
-interface StatementRun { text: string; line: number; code: string; wrapper: Function | null; isAsync: boolean; shown: string; functionDecl: boolean }
+interface StatementRun { text: string; line: number; code: string; wrapper: Function | null; isAsync: boolean; shown: string; functionDecl: boolean; index: number }
 interface ImportBind { specifier: string; names: { local: string; imported: string | '*' }[]; line: number }
 
 export interface Plan {
@@ -84,6 +85,7 @@ export interface Plan {
   runs: StatementRun[];
   imports: ImportBind[];
   events: JurigEvent[]; // logged when applied
+  retired?: Owner[]; // effects: owners of replaced or deleted statements, disposed when applied
 }
 
 export function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
@@ -236,10 +238,15 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const runs: StatementRun[] = [];
   const imports: ImportBind[] = [];
   const newLines = newSource.split(/\r?\n/);
+  const owners: (Owner | undefined)[] = []; // effects: unchanged statements keep their owner
   const shown = (offset: number) => { const p = originalPos(an, offset); return (newLines[p.line - 1] ?? '').slice(p.column - 1); };
   newViews.forEach((v, i) => {
     const node = v.node;
-    if (match[i] !== -1 && !state.failed.has(v.text) && !forcedStatements.has(node)) return;
+    if (match[i] !== -1 && !state.failed.has(v.text) && !forcedStatements.has(node)) {
+      const o = (owners[i] = state.owners?.[match[i]]);
+      if (o) o.line = at(node.start);
+      return;
+    }
     const decl = v.decl;
     if (node.type === 'ImportDeclaration') {
       const names = node.specifiers
@@ -254,10 +261,11 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
     }
     if (decl?.type === 'FunctionDeclaration' && decl.id && bindings.has(decl.id.name)) return; // its body is patched through its cell
     if (node.type === 'ExportDefaultDeclaration' && !decl?.id) return;
-    runs.push(compileStatement(v.node, decl, v.text));
+    runs.push(compileStatement(v.node, decl, v.text, i));
   });
+  const retired = retiredOwners(state.owners, owners, (j) => originalPos(state.an, old.statements[j].start).line);
 
-  function compileStatement(node: N, decl: N, text: string): StatementRun {
+  function compileStatement(node: N, decl: N, text: string, index: number): StatementRun {
     const cells: Cell[] = [];
     const ctx = makeCtx(cells);
     const skipRefs = new Set<N>();
@@ -284,10 +292,14 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
       }
     }
     const isAsync = info.awaitTopLevel.some((a) => a.start >= node.start && a.end <= node.end);
-    const wrapper = compile(node.start, node.end, edits, '', '', cells, null, isAsync);
+    // effects: while suspended at a top-level await the statement is no one's; it is its owner's again after
+    const brackets = isAsync && awaitBrackets(info.awaitTopLevel, node.start, node.end, edits, '__jurig$m.x', '__jurig$m.w', '__jurig$o') > 0;
+    const wrapper = brackets
+      ? compile(node.start, node.end, edits, 'const __jurig$o=__jurig$m.o();try{', '}finally{__jurig$m.x()}', cells, null, isAsync)
+      : compile(node.start, node.end, edits, '', '', cells, null, isAsync);
     return {
       text, line: at(node.start), code: '', wrapper: () => (wrapper as Function)(cells, null), isAsync, shown: shown(node.start),
-      functionDecl: decl?.type === 'FunctionDeclaration',
+      functionDecl: decl?.type === 'FunctionDeclaration', index,
     };
   }
 
@@ -298,9 +310,9 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const cells = new Map(state.cells);
   for (const [p, e] of newCells) cells.set(p, e);
   return {
-    next: { source: newSource, an, cells, failed: new Set(state.failed), exports },
+    next: { source: newSource, an, cells, failed: new Set(state.failed), exports, owners },
     bindings,
-    updates, adds, deletes, runs, imports, events,
+    updates, adds, deletes, runs, imports, events, retired,
   };
 }
 
@@ -479,6 +491,7 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
     else if (m.kind === 'set') Object.defineProperty(target, key, { get: desc.get, set: m.fn as (v: unknown) => void, configurable: true, enumerable: false });
     else Object.defineProperty(target, key, { value: m.fn, writable: true, configurable: true, enumerable: false });
   }
+  plan.next.owners ??= rec.state?.owners; // (a plan that runs no statement keeps the owners)
   rec.state = plan.next;
   rec.bindings = plan.bindings;
   rec.version++;
@@ -486,10 +499,14 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
 
   // function declarations first, as hoisting would have them
   const runs = [...plan.runs.filter((r) => r.functionDecl), ...plan.runs.filter((r) => !r.functionDecl)];
+  // effects: what replaced and deleted statements set up is undone before anything runs again
+  const disposing = disposeAll(plan.retired);
+  if (disposing) await disposing;
   for (const r of runs) {
     emit({ type: 'run', file: rec.file, line: r.line, text: r.shown });
+    const owner = (plan.next.owners![r.index] = new Owner(rec.file, r.line));
     try {
-      const result = r.wrapper!();
+      const result = runAs(owner, () => r.wrapper!());
       if (r.isAsync) await result;
       plan.next.failed.delete(r.text);
     } catch (error) {
