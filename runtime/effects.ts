@@ -251,9 +251,11 @@ function undo(e: Entry | object, errors: unknown[], pending: Promise<unknown>[])
         return 'worker';
       }
       case CLEANUP: {
-        const r = (e.fn as () => unknown)();
-        if (r && typeof (r as Promise<unknown>).then === 'function') pending.push(Promise.resolve(r).catch((err) => { errors.push(err); }));
-        return 'cleanup';
+        try {
+          const r = (e.fn as () => unknown)();
+          if (r && typeof (r as Promise<unknown>).then === 'function') pending.push(Promise.resolve(r).catch((err) => { errors.push(err); }));
+        } catch (err) { errors.push(err); }
+        return 'cleanup'; // (it ran, even if it threw)
       }
     }
   } catch (err) {
@@ -314,6 +316,10 @@ function undoLate(o: Owner, e: Entry | object): void {
 export function addCleanup(o: Owner, fn: () => unknown): void {
   add(o, new Entry(CLEANUP, null, null, fn, null, false));
 }
+
+/** What jurig/api reaches through the global (one instance per thread, whichever copy imported it). */
+export interface EffectsApi { mode: Mode; currentOwner(): Owner | undefined; addCleanup(o: Owner, fn: () => unknown): void }
+export const EFFECTS = Symbol.for('jurig.effects');
 
 // ---------------------------------------------------------------------------------------------------
 // Wrappers
@@ -399,6 +405,7 @@ export function installEffects(m: Mode = chooseMode()): void {
   if (installed) return;
   installed = true;
   mode = m;
+  (globalThis as Record<symbol, unknown>)[EFFECTS] = { mode: m, currentOwner, addCleanup } satisfies EffectsApi;
   if (m === 'off') return;
   if (m === 'als') als = new AsyncLocalStorage<Owner | undefined>();
 
