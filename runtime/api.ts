@@ -252,4 +252,6 @@ export function keepEffects(): boolean {
   return true;
 }
 
+export { liveRoutes } from './frameworks.js';
+
 if (isActive()) enableCarriers();
