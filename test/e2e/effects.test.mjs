@@ -154,3 +154,43 @@ function tick(this: unknown) { live.add(this); }
     app.cleanup();
   }
 });
+
+test('statements of a module with top-level await: an effect after the await belongs to its statement', async () => {
+  const v = (d) => HEAD + `await new Promise((r) => setTimeout(r, 5));
+const handle = (await Promise.resolve(tick)) && setInterval(tick, ${d});
+bus.on('x', () => {});
+` + PROBE;
+  const app = makeApp({ 'app.ts': v(20) });
+  const p = jurig(app, ['-v', 'app.ts']);
+  try {
+    assert.deepEqual(await counts(p), { intervals: 1, x: 1, y: 0, out: '' });
+    app.write('app.ts', v(25));
+    await p.waitFor(/^Run app\.ts:7: const handle = /, { stream: 'err' });
+    assert.ok(p.err.includes('Dispose app.ts:7: 1 interval'), p.err.join('\n'));
+    const after = await counts(p);
+    assert.deepEqual(after, { intervals: 1, x: 1, y: 0, out: '' }, 'the listener (after the awaits) is not attributed to the await statement');
+    assert.deepEqual(after, await fresh({ 'app.ts': v(25) }));
+  } finally {
+    await p.kill();
+    app.cleanup();
+  }
+});
+
+test('after an await inside a function: attributed on Node 24+, not on Node 20/22 (documented)', async () => {
+  const major = Number((await import('node:child_process')).execFileSync(process.env.JURIG_TEST_NODE || process.execPath, ['-p', 'process.versions.node'], { encoding: 'utf8' }).split('.')[0]);
+  const v = (d) => HEAD + `async function main(delay: number) { await new Promise((r) => setTimeout(r, 5)); await Promise.resolve(); setInterval(tick, delay); }
+main(${d});
+` + PROBE;
+  const app = makeApp({ 'app.ts': v(20) });
+  const p = jurig(app, ['-v', 'app.ts']);
+  try {
+    assert.equal((await counts(p)).intervals, 1);
+    app.write('app.ts', v(25));
+    await p.waitFor('Run app.ts:7: main(25);', { stream: 'err' });
+    const expected = major >= 24 ? 1 : 2;
+    assert.equal((await counts(p, (c) => c.intervals === expected)).intervals, expected);
+  } finally {
+    await p.kill();
+    app.cleanup();
+  }
+});

@@ -42,16 +42,19 @@ test(`[${MODE}] the wrappers look like the originals`, () => {
 test(`[${MODE}] timers, intervals and immediates made during a run are cleared by dispose`, async () => {
   const o = owner();
   let fired = 0;
-  fx.runAs(o, () => {
+  const long = fx.runAs(o, () => {
     setTimeout(() => fired++, 20);
     setInterval(() => fired++, 20);
     setImmediate(() => fired++);
     setTimeout(() => {}, 0).unref();
+    clearTimeout(setTimeout(() => fired++, 5)); // cleared by the program: not pending
+    return setTimeout(() => fired++, 5000);
   });
   const r = await fx.dispose(o);
-  assert.deepEqual(r.summary, { timeout: 2, interval: 1, immediate: 1 });
+  assert.deepEqual(r.summary, { timeout: 3, interval: 1, immediate: 1 });
+  assert.equal(long._destroyed, true, 'a long timeout is cleared');
   await settle(40);
-  assert.equal(fired, 0);
+  assert.equal(fired, 0, 'short ones fire and do nothing');
 });
 
 test(`[${MODE}] what ended is not counted; nothing is tracked outside an owner`, async () => {
@@ -201,14 +204,22 @@ test(`[${MODE}] a late continuation of a disposed run has its effects undone at 
 test(`[${MODE}] millions of timeouts: the owner keeps only the live ones`, async () => {
   const o = owner();
   const N = 1_000_000;
-  let done = 0;
+  let done = 0, peak = 0;
   await new Promise((resolve) => {
     fx.runAs(o, () => {
       let made = 0;
-      const step = () => { for (let i = 0; i < 20_000 && made < N; i++, made++) setTimeout(() => { if (++done === N) resolve(); }, 0); if (made < N) setImmediate(step); };
+      const step = () => {
+        for (let i = 0; i < 20_000 && made < N; i++, made++) setTimeout(() => { if (++done === N) resolve(); }, 0);
+        peak = Math.max(peak, o.shortTimeouts);
+        if (made < N) setImmediate(step);
+      };
       step();
     });
   });
-  assert.ok(o.list.length < 100_000, `owner holds ${o.list.length} entries after ${N} timeouts`);
+  assert.ok(peak >= 20_000 && peak < 100_000, `peak ${peak} pending`);
+  await settle();
+  assert.equal(o.shortTimeouts + o.shortImmediates, 0, 'none pending');
+  assert.equal(o.timers, null, 'short timeouts are never held');
+  assert.equal(o.list, null);
   await fx.dispose(o);
 });
