@@ -3,9 +3,9 @@
 // statement runs it: its promises, timers and listeners belong to that statement) or outside any owner
 // (in an HTTP request handler: a server's connections run outside owners). Three ways to run it:
 // plain node, jurig with JURIG_EFFECTS=off, jurig with the tracking on (the Node line's mode).
-//   promises   400k async calls of 4 awaits each (+ a Promise.all of 1000): the cost ALS has on Node 20/22
-//   timers     300k setTimeout(0)/setImmediate made and fired (each recorded while an owner is current)
-//   listeners  100k emitter.on + emit + off (each registration made by user code under an owner is
+//   promises   1M async calls of 4 awaits each (+ a Promise.all of 1000): the cost ALS has on Node 20/22
+//   timers     1M setTimeout(0)/setImmediate made and fired (each recorded while an owner is current)
+//   listeners  500k emitter.on + emit + off (each registration made by user code under an owner is
 //              checked against the stack: is it the user's, or Node's own?)
 //   memory     1M timeouts made under an owner: heap after they all fired (the owner keeps only live ones)
 // CPU time of the work only, medians over alternating processes.
@@ -25,13 +25,13 @@ async function mid(i) { let s = 0; for (let k = 0; k < 4; k++) s += await leaf(i
 const kinds = {
   async promises() {
     let s = 0;
-    for (let i = 0; i < 400000; i++) s += await mid(i);
+    for (let i = 0; i < 1000000; i++) s += await mid(i);
     await Promise.all(Array.from({ length: 1000 }, (_, i) => new Promise((r) => r(i)).then((x) => x * 2)));
     return s;
   },
   async timers() {
     let n = 0;
-    for (let round = 0; round < 30; round++) {
+    for (let round = 0; round < 100; round++) {
       await new Promise((resolve) => { let left = 10000; for (let i = 0; i < 5000; i++) { setTimeout(() => { n++; if (--left === 0) resolve(); }, 0); setImmediate(() => { n++; if (--left === 0) resolve(); }); } });
     }
     return n;
@@ -40,7 +40,7 @@ const kinds = {
     const e = new EventEmitter();
     let n = 0;
     const h = () => { n++; };
-    for (let i = 0; i < 100000; i++) { e.on('x', h); e.emit('x'); e.off('x', h); }
+    for (let i = 0; i < 500000; i++) { e.on('x', h); e.emit('x'); e.off('x', h); }
     return n;
   },
   async memory() {
