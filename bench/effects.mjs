@@ -106,4 +106,4 @@ ${Number(nodeVersion.slice(1).split('.')[0]) >= 24 ? '`als` (AsyncLocalStorage o
 ${table(['work', 'where', 'plain', 'jurig, effects off', 'jurig, effects on', 'on / plain', 'on / off'], rows)}
 `;
 console.log(md);
-writeSection(`2c-effects-node${nodeVersion.slice(1).split('.')[0]}`, md);
+writeSection('2c-effects', md);
