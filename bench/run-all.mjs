@@ -12,6 +12,7 @@ const BENCHES = [
   ['1-latency', 'latency.mjs'],
   ['2a-overhead', 'overhead.mjs'],
   ['2b-calls', 'calls.mjs'],
+  ['2c-effects', 'effects.mjs'],
   ['3-startup', 'startup.mjs'],
   ['4-memory', 'memory.mjs'],
   ['5-heapsize', 'heapsize.mjs'],

@@ -11,7 +11,7 @@ import {
 
 ensureBuilt();
 ensureBenchDeps();
-const ROUNDS = QUICK ? 3 : 9;
+const ROUNDS = Number(process.env.JURIG_BENCH_ROUNDS) || (QUICK ? 3 : 9);
 const MODULES = 300;
 
 const dir = tmp('startup');
@@ -24,6 +24,8 @@ const variants = {
   'node --import tsx (tsx cache off)': () => run(['--import', TSX_LOADER, 'main.ts'], { cwd: dir, env: { TSX_DISABLE_CACHE: '1' } }),
   'jurig cold (empty cache)': () => run(['--import', REGISTER_URL, 'main.ts'], { cwd: dir, env: jurigEnv({ roots: [dir], cacheDir: join(dir, `.cache-cold-${coldN++}`) }) }),
   'jurig warm': () => run(['--import', REGISTER_URL, 'main.ts'], { cwd: dir, env: jurigEnv({ roots: [dir], cacheDir: warmCache }) }),
+  // issue 11: the statement markers run, but record nothing
+  'jurig warm, effects off': () => run(['--import', REGISTER_URL, 'main.ts'], { cwd: dir, env: { ...jurigEnv({ roots: [dir], cacheDir: warmCache }), JURIG_EFFECTS: 'off' } }),
   'jurig CLI warm (`jurig main.ts`)': () => run([CLI, 'main.ts'], { cwd: dir }),
 };
 

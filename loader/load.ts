@@ -22,7 +22,7 @@ const loadTransform = () => (transform ??= require('./transform/index.js') as Tr
 const loadToJs = () => (toJs ??= require('./transform/to-js.js') as ToJs);
 
 // bump when the instrumented output changes, so old cache entries are not reused
-const TRANSFORM_VERSION = '10';
+const TRANSFORM_VERSION = '11'; // 11: statement markers (effects)
 
 const INSTRUMENTED = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
 const DECLARATIONS = /\.d\.[mc]?ts$/;

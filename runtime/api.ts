@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENV_KEY, defaultOptions, type JurigOptions } from '../loader/options.js';
 import { type JurigEvent, type Listener, on as onEvent } from './events.js';
+import { type EffectsApi, outsideOwners } from './effects.js';
 import { conform as conformImpl, CONFORM, type ConformHandler, enableCarriers, rt } from './conform.js';
 import { makeRecoder, OutOfSyncError, Recoder, type RecoderStatus } from './recoder.js';
 
@@ -117,7 +118,8 @@ export function watch(pattern?: Pattern, options: WatchOptions = {}): Watcher {
   if (options.poll != null) {
     const interval = options.poll;
     const debounce = options.debounce ?? 0;
-    void import('chokidar').then(({ watch: chok }) => {
+    // (jurig's own watching belongs to no statement: outside owners)
+    outsideOwners(() => void import('chokidar').then(({ watch: chok }) => {
       if (stopped) return;
       const files = [...g.byFile.keys()].filter(matches);
       const w = chok(files, { usePolling: true, interval, ignoreInitial: true });
@@ -128,7 +130,7 @@ export function watch(pattern?: Pattern, options: WatchOptions = {}): Watcher {
       });
       const offWatch = onEvent((e) => { if (e.type === 'watch' && matches(e.file)) w.add(e.file); });
       poller = { close: async () => { offWatch(); await w.close(); } };
-    });
+    }));
   }
   let stopped = false;
   return {
@@ -205,5 +207,51 @@ export async function register(options: RegisterOptions = {}): Promise<Registrat
 export function conform(original: Function | object, handler?: ConformHandler): () => void {
   return conformImpl(original, handler);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Effects: what a top-level statement sets up is undone before it runs again (runtime/effects.ts)
+
+const effects = () => (globalThis as Record<symbol, EffectsApi | undefined>)[Symbol.for('jurig.effects')];
+let warnedOutside = false;
+function ownerFor(what: string) {
+  const fx = effects();
+  if (!fx || fx.mode === 'off') return undefined; // not under jurig (or JURIG_EFFECTS=off): nothing to do
+  const o = fx.currentOwner();
+  if (!o && !warnedOutside) {
+    warnedOutside = true;
+    process.stderr.write(`jurig warning: ${what}() was called outside the run of a top-level statement (or of code it started); it has no statement to attach to and does nothing\n`);
+  }
+  return o;
+}
+
+/**
+ * Register cleanup for the top-level statement that is running (or whose timers, callbacks or promise
+ * continuations are running): `fn` runs once, before that statement runs again after a save, or when the
+ * statement is deleted. If it returns a promise, the save waits for it (up to 5 s) before running the
+ * statement again. Returns false (and does nothing) outside any statement's run, or not under jurig;
+ * under jurig that case is warned once.
+ */
+export function onDispose(fn: () => unknown): boolean {
+  if (typeof fn !== 'function') throw new TypeError('onDispose(fn): fn must be a function');
+  const fx = effects();
+  const o = ownerFor('onDispose');
+  if (!o || !fx) return false;
+  fx.addCleanup(o, fn);
+  return true;
+}
+
+/**
+ * Keep what the running top-level statement sets up when it runs again or is deleted: its timers,
+ * listeners, servers… stay as they are (its onDispose callbacks still run). Returns false outside any
+ * statement's run, or not under jurig.
+ */
+export function keepEffects(): boolean {
+  const o = ownerFor('keepEffects');
+  if (!o) return false;
+  o.keep = true;
+  return true;
+}
+
+export { liveRoutes } from './frameworks.js';
 
 if (isActive()) enableCarriers();

@@ -9,6 +9,7 @@ export type JurigEvent =
   | { type: 'add'; file: string; path: string; line: number }
   | { type: 'delete'; file: string; path: string; line: number }
   | { type: 'run'; file: string; line: number; text: string }
+  | { type: 'dispose'; file: string; line: number; summary: Partial<Record<string, number>>; kept: boolean }
   | { type: 'warn'; file: string; line: number; message: string } // line 0: about the whole file
   | { type: 'error'; file: string; line: number; column: number; message: string; frame?: string; error?: unknown };
 
@@ -43,6 +44,7 @@ export function formatEvent(e: JurigEvent): string {
     case 'add': return `Add ${where(e)}`;
     case 'delete': return `Delete ${where(e)}`;
     case 'run': return `Run ${rel(e.file)}:${e.line}: ${cut(e.text)}`;
+    case 'dispose': return `Dispose ${rel(e.file)}:${e.line}: ${e.kept ? 'kept (keepEffects), ran ' : ''}${disposed(e.summary)}`;
     case 'warn': return e.line === 0
       ? `${color('yellow', 'jurig warning')}: ${rel(e.file)} ${e.message}`
       : `${color('yellow', 'jurig warning')} ${rel(e.file)}:${e.line}: ${e.message}`;
@@ -57,6 +59,11 @@ export function formatEvent(e: JurigEvent): string {
 // to (`server.ts:14 app.get('/hello') <arrow>`)
 function where(e: { file: string; path: string; line: number }): string {
   return e.path.includes('<') ? `${rel(e.file)}:${e.line} ${e.path}` : `${rel(e.file)}:${e.path}`;
+}
+
+function disposed(s: Partial<Record<string, number>>): string {
+  const parts = Object.entries(s).map(([k, n]) => `${n} ${n === 1 ? k : k === 'child process' ? 'child processes' : k + 's'}`);
+  return parts.length ? parts.join(', ') : 'nothing';
 }
 
 function cut(text: string): string {

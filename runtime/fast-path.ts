@@ -233,11 +233,11 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
     get an() { resolve(); return full!; },
     get cells() { resolve(); return cells!; },
     get classKeys() { resolve(); return classKeys!; },
-    failed: new Set(), exports: state.exports, retired: state.retired, realPrivates: state.realPrivates,
+    failed: new Set(), exports: state.exports, retired: state.retired, realPrivates: state.realPrivates, owners: state.owners,
   };
   return {
     next, bindings: rec.bindings!,
     updates: [{ path: root.path, cell: entry.cell, fn, line, text: shownText(js, top) }],
-    adds: [], deletes: [], runs: [], imports: [], events,
+    adds: [], deletes: [], runs: [], imports: [], events, disposals: [],
   };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Analysed } from '../loader/transform/index.js';
 import type { ClassInfo, Def, DefKind } from '../loader/transform/analyze.js';
 import type { Layout } from '../loader/transform/instrument.js';
+import { currentOwner, enterStatement, leaveForAwait, leaveToNone, type Owner, resumeAfterAwait } from './effects.js';
 
 export interface Cell { p: Function | undefined }
 
@@ -41,6 +42,8 @@ export interface RunningState {
   /** The private names each live class (by key) was created with; other private methods and accessors of
    * the running version were added by saves and live in ModuleRecord.virtuals. */
   realPrivates: Map<string, Set<string>>;
+  /** Effects: the owner of each statement's last run, by statement index (runtime/effects.ts). */
+  owners: (Owner | undefined)[];
 }
 
 /** A private method or accessor added to a running class (which cannot gain a private name). */
@@ -94,6 +97,13 @@ export class ModuleRecord {
     list.push({ ref: new WeakRef(cls), hook: hook ?? null });
     classHome.set(cls, { rec: this, key: path });
   }
+
+  // effects (runtime/effects.ts): statement markers the loader inserts
+  e(i: number): void { enterStatement(this, this.file, i); }
+  u<T>(v: T): T { return leaveForAwait(this, v); }
+  w<T>(v: T, i: number | Owner | undefined): T { return resumeAfterAwait(this, v, i); }
+  x<T>(v?: T): T | undefined { return leaveToNone(v); }
+  o(): Owner | undefined { return currentOwner(); }
 
   liveClasses(path: string): ClassEntry[] {
     return (this.classes.get(path) ?? []).filter((e) => e.ref.deref() !== undefined);

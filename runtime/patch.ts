@@ -7,10 +7,11 @@ import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
 import { type ClassInfo, type Def, innermostDefFinder, type ModuleInfo, type N, patternNames, type PrivateRef, walk } from '../loader/transform/analyze.js';
 import { applyEdits, cachedLineStarts, composeMap, Edits, lineIndex, mapComment } from '../loader/transform/edits.js';
 import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
-import { CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
+import { awaitBrackets, CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
 import { codeFrame, CompileError } from '../loader/transform/to-js.js';
 import { type Correspondence, correspond, pairNestedClass } from './match.js';
 import { enclosingClass, isStatementMember, labelOf, normalize, ownText, privateNames, privateOwner, shapeOf } from './structure.js';
+import { disposeAll, loadedOwners, Owner, runAs } from './effects.js';
 import { emit, type JurigEvent } from './events.js';
 import { type Cell, type CellEntry, cellText, type ModuleRecord, type RunningState } from './module-record.js';
 
@@ -69,7 +70,8 @@ export function ensureState(rec: ModuleRecord): RunningState {
   rec.consts = new Set([...an.info.moduleScope.decls.values()].filter((b) => b.kind === 'const' && !exported.has(b.name)).map((b) => b.name));
   const classKeys = an.info.classes.map((c) => c.path);
   const realPrivates = new Map(an.info.classes.map((c, i) => [classKeys[i], privateNames(c)]));
-  rec.state = { source, an, cells, classKeys, failed: new Set(), exports: exportNames(an.js), retired: new Map(), realPrivates };
+  rec.state = { source, an, cells, classKeys, failed: new Set(), exports: exportNames(an.js), retired: new Map(), realPrivates, owners: loadedOwners(rec) };
+  for (const o of rec.state.owners) if (o) o.locate = () => ownerLine(rec, o);
   rec.loadedSource = null;
   return rec.state;
 }
@@ -102,6 +104,7 @@ export interface Plan {
   imports: ImportBind[];
   recreated?: string[]; // keys of classes this save makes again (with all their private names)
   events: JurigEvent[]; // logged when applied
+  disposals: Owner[]; // effects: owners of the statements this save replaces or deletes, last first
 }
 
 export function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
@@ -149,7 +152,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   for (const name of state.exports) if (!exports.has(name)) core.events.push({ type: 'warn', file: rec.file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` });
   return {
     ...core,
-    next: { source: newSource, an, cells: core.cells, classKeys: core.classKeys, failed: new Set(), exports, retired: core.retired, realPrivates: core.realPrivates },
+    next: { source: newSource, an, cells: core.cells, classKeys: core.classKeys, failed: new Set(), exports, retired: core.retired, realPrivates: core.realPrivates, owners: core.owners },
   };
 }
 
@@ -159,6 +162,7 @@ export interface CorePlan extends Omit<Plan, 'next'> {
   classKeys: string[]; // by class of `an`
   retired: Map<string, CellEntry>;
   realPrivates: Map<string, Set<string>>;
+  owners: (Owner | undefined)[]; // by statement of `an`: those that do not run keep their last run's owner
 }
 
 /**
@@ -327,6 +331,18 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
     events.push({ type: 'delete', file, path: labelOf(old, o), line: originalPos(state.an, o.start).line });
   }
 
+  // effects: a statement that does not run keeps its owner; the owners of the running statements that are
+  // replaced or deleted are disposed before the new ones run
+  const owners: (Owner | undefined)[] = new Array(info.statements.length);
+  const keptOwner = new Uint8Array(old.statements.length);
+  for (let j = 0; j < runs.length; j++) if (!runs[j] && corr.stmt[j] !== -1) { owners[j] = state.owners[corr.stmt[j]]; keptOwner[corr.stmt[j]] = 1; }
+  const disposals: Owner[] = [];
+  const [oldFrom, oldTo] = range ?? [0, old.statements.length];
+  for (let i = oldTo - 1; i >= oldFrom; i--) {
+    const o = state.owners[i];
+    if (o && !keptOwner[i]) { o.line = originalPos(state.an, old.statements[i].start).line; disposals.push(o); }
+  }
+
   // top-level statements: run the new and changed ones
   const runList: StatementRun[] = [];
   const imports: ImportBind[] = [];
@@ -380,7 +396,11 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
       edits.insert(decl.start, `${target(decl.id.name)}=`, -1);
     }
     const isAsync = info.awaitTopLevel.some((a) => a.start >= node.start && a.end <= node.end);
-    const wrapper = compile(node.start, node.end, edits, '', '', cells, null, isAsync, `s${index}`);
+    // effects: while suspended at a top-level await the statement is no one's; its owner's again after
+    const brackets = isAsync && awaitBrackets(info.awaitTopLevel, node.start, node.end, edits, '__jurig$m.x', '__jurig$m.w', '__jurig$o') > 0;
+    const wrapper = brackets
+      ? compile(node.start, node.end, edits, 'const __jurig$o=__jurig$m.o();try{', '}finally{__jurig$m.x()}', cells, null, isAsync, `s${index}`)
+      : compile(node.start, node.end, edits, '', '', cells, null, isAsync, `s${index}`);
     return {
       index, line: at(node.start), wrapper: () => (wrapper as Function)(cells, null), isAsync, shown: shown(node.start),
       functionDecl: decl?.type === 'FunctionDeclaration',
@@ -388,7 +408,7 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
   }
 
   const cells = info.defs.map(cellFor);
-  return { bindings, updates, adds, deletes, runs: runList, imports, events, recreated, cells, classKeys, retired, realPrivates };
+  return { bindings, updates, adds, deletes, runs: runList, imports, events, recreated, cells, classKeys, retired, realPrivates, owners, disposals };
 }
 
 /** A registration key for a new class that no class of the module used before. */
@@ -630,16 +650,28 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
 
   // function declarations first, as hoisting would have them
   const runs = [...plan.runs.filter((r) => r.functionDecl), ...plan.runs.filter((r) => !r.functionDecl)];
+  // effects: what replaced and deleted statements set up is undone before anything runs again
+  const disposing = disposeAll(plan.disposals);
+  if (disposing) await disposing;
   for (const r of runs) {
     emit({ type: 'run', file: rec.file, line: r.line, text: r.shown });
+    const owner = (plan.next.owners[r.index] = new Owner(rec.file, r.line));
+    owner.locate = () => ownerLine(rec, owner);
     try {
-      const result = r.wrapper();
+      const result = runAs(owner, () => r.wrapper());
       if (r.isAsync) await result;
     } catch (error) {
       plan.next.failed.add(r.index);
       emit({ type: 'error', file: rec.file, line: r.line, column: 1, message: `this statement threw; it runs again at the next save: ${userStack(error)}`, error });
     }
   }
+}
+
+/** The line of the statement whose owner `o` is in the running version (0: none holds it any more). */
+function ownerLine(rec: ModuleRecord, o: Owner): number {
+  const s = rec.state;
+  const i = s ? s.owners.indexOf(o) : -1;
+  return i < 0 ? 0 : originalPos(s!.an, s!.an.info.statements[i].start).line;
 }
 
 /** An error's stack without jurig's own frames below the statement (the user's code is what matters). */

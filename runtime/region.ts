@@ -137,6 +137,7 @@ export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
     get cells() { resolve(); return cells!; },
     get classKeys() { resolve(); return classKeys!; },
     failed: new Set(), exports, retired: core.retired, realPrivates: core.realPrivates,
+    owners: [...Array.from({ length: i0 }, (_, i) => state.owners[i]), ...Array.from({ length: region.statements.length }, (_, i) => core.owners[i]), ...Array.from({ length: n - i1 }, (_, i) => state.owners[i1 + i])],
   };
   return { ...core, next };
 }

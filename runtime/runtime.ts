@@ -4,6 +4,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { JurigOptions } from '../loader/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
+import { installEffects, outsideOwners, setDisposeReporter } from './effects.js';
 import { lineShift } from './line-map.js';
 import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
 import { setLineShift } from './stack-shift.js';
@@ -90,6 +91,11 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   if (existing) return existing;
   options = o;
   installLogger(o.verbose);
+  installEffects();
+  setDisposeReporter(({ owner, summary, kept, errors }) => {
+    if (Object.keys(summary).length) emit({ type: 'dispose', file: owner.file, line: owner.line, summary, kept });
+    for (const error of errors) emit({ type: 'error', file: owner.file, line: owner.line, column: 1, message: `undoing what this statement set up threw: ${(error as Error)?.stack ?? error}`, error });
+  });
   installToString((index, tag) => {
     const cell = byTag.get(tag)?.initialCells[index];
     return cell && cellText.get(cell);
@@ -122,8 +128,11 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
   byTag.set(tag, rec);
-  if (watcher) watcher.add(rec.file); else pendingWatch.push(rec.file);
-  emit({ type: 'watch', file: rec.file });
+  // (a module imported by a statement: jurig's own watching is not that statement's effect)
+  outsideOwners(() => {
+    if (watcher) watcher.add(rec.file); else pendingWatch.push(rec.file);
+    emit({ type: 'watch', file: rec.file });
+  });
   return rec;
 }
 

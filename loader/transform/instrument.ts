@@ -189,12 +189,14 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
       edits.replace(decl.start, decl.start + 5, 'let  ');
     }
   }
+  // effects (issue 11): which statement is running, for what it sets up (runtime/effects.ts)
+  const markers = statementMarkers(info, edits);
   const consts = info.defs.map((d) => `${name(d)}={p:void 0}`);
   // `?.`: a module that jurig's own code imports before the runtime starts (when the user watches that
   // package) runs without being registered
   consts.push(`__jurig$m=globalThis[Symbol.for("jurig")]?.m(${meta},__jurig$eval,[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
   const prelude = `const ${consts.join(',')};${early.size ? 'var __jurig$live=!0;' : ''}`;
-  const appendix = '\nfunction __jurig$eval(__jurig$code){return eval(__jurig$code)}';
+  const appendix = '\nfunction __jurig$eval(__jurig$code){return eval(__jurig$code)}' + markers;
   return { edits, prelude, appendix };
 }
 
@@ -411,4 +413,53 @@ function findNodeCovering(ast: N, start: number, end: number): N[] {
     if (n.end <= start || n.start >= end) return false;
   });
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Effects (issue 11): statement markers. `__jurig$m?.e(i);` before each top-level statement that can call
+// anything makes statement i's owner current (runtime/effects.ts); `e(-1)` after the body restores the
+// owner that was current when the module started. Not before imports, function declarations and
+// directives, nor before statements that call nothing (`const X = 1`, a class without static code): they
+// cannot set anything up. A top-level `await X` becomes `__jurig$w(await __jurig$u(X),i)`: the statement
+// is left while the module is suspended, and entered again when it resumes.
+
+const CALLS = new Set(['CallExpression', 'NewExpression', 'TaggedTemplateExpression', 'AwaitExpression', 'ImportExpression', 'Decorator', 'ForOfStatement']);
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
+/** Can running this top-level statement call anything (outside the functions it defines)? */
+export function canCall(st: N): boolean {
+  if (st.directive !== undefined || st.type === 'ImportDeclaration') return false;
+  let found = false;
+  walk(st, (n) => {
+    if (found || FUNCTIONS.has(n.type)) return false;
+    if (CALLS.has(n.type)) { found = true; return false; }
+  });
+  return found;
+}
+
+/** Brackets around the top-level awaits in [start, end): `resume(await leave(X),arg)`. */
+export function awaitBrackets(awaits: N[], start: number, end: number, edits: Edits, leave: string, resume: string, arg: string): number {
+  const inside = awaits.filter((a: N) => a.type === 'AwaitExpression' && a.start >= start && a.end <= end);
+  for (const a of inside) {
+    const depth = 2 * inside.filter((b: N) => b !== a && b.start <= a.start && a.end <= b.end).length;
+    edits.open(a.start, `${resume}(`, depth);
+    edits.open(a.argument.start, `${leave}(`, depth + 1);
+    edits.close(a.argument.end, ')', depth + 1);
+    edits.close(a.end, `,${arg})`, depth);
+  }
+  return inside.length;
+}
+
+/** Insert the statement markers; returns the text to append after the module body ('' if none). */
+function statementMarkers(info: ModuleInfo, edits: Edits): string {
+  let any = false, awaits = 0;
+  info.statements.forEach((st: N, i: number) => {
+    const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+    if (decl?.type === 'FunctionDeclaration' || !canCall(st)) return;
+    edits.insert(st.start, `__jurig$m?.e(${i});`);
+    any = true;
+    awaits += awaitBrackets(info.awaitTopLevel, st.start, st.end, edits, '__jurig$u', '__jurig$w', String(i));
+  });
+  if (!any) return '';
+  return '\n__jurig$m?.e(-1);' + (awaits ? 'function __jurig$u(v){__jurig$m?.u(v);return v}function __jurig$w(v,i){__jurig$m?.w(v,i);return v}' : '');
 }

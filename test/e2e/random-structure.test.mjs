@@ -157,7 +157,7 @@ function expected(m, start) {
     }
   }
   // a listener whose statement was deleted: its statement's effects are gone with it
-  if (!process.env.SKIP_DELETED) for (const e of m.deletedEvents) if (!(e in out.events)) out.events[e] = [];
+  for (const e of m.deletedEvents) if (!(e in out.events)) out.events[e] = [];
   // deleted methods are gone from old instances too
   for (const it of m.items) if (it.kind === 'class') for (const name of start.methodsEver.get(`C${it.id}`) ?? []) {
     const key = `C${it.id}.${name}`;
