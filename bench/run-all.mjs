@@ -15,6 +15,7 @@ const BENCHES = [
   ['3-startup', 'startup.mjs'],
   ['4-memory', 'memory.mjs'],
   ['5-heapsize', 'heapsize.mjs'],
+  ['6-saves', 'saves.mjs'],
 ];
 const only = process.argv.slice(2);
 const m = machine();

@@ -1,11 +1,13 @@
 // The runtime: instrumented modules register here as they start; saved files become patches.
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JurigOptions } from '../loader/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
 import { lineShift } from './line-map.js';
 import { type Cell, cellText, type EvalHook, ModuleRecord } from './module-record.js';
+import { filePath, MissingImport, type Planned, Saves } from './saves.js';
 import { setLineShift } from './stack-shift.js';
 import { installToString } from './to-string.js';
 
@@ -21,19 +23,20 @@ let fastModule: typeof import('./fast-path.js') | null = null;
 const FAST_PATH = !process.env.JURIG_NO_FASTPATH;
 
 /** The plan for a save: the fast path for an edit inside one function body, else the full diff. */
-async function planFor(rec: ModuleRecord, text: string) {
-  const patch = patchModule ?? (patchModule = await import('./patch.js'));
+async function planFor(rec: ModuleRecord, text: string): Promise<Planned> {
+  const patch = await loadPatch();
   if (FAST_PATH) {
     const fast = fastModule ?? (fastModule = await import('./fast-path.js'));
     const plan = fast.planFast(rec, text);
     if (plan) {
       // the whole new version is analysed once the program has answered, not on the way to the patch
       setTimeout(() => { try { void rec.state?.an; } catch { /* the next save reports it */ } }, 50).unref();
-      return plan;
+      return { plan, fast: true };
     }
   }
-  return patch.planSave(rec, text);
+  return { plan: patch.planSave(rec, text), fast: false };
 }
+const loadPatch = async () => patchModule ?? (patchModule = await import('./patch.js'));
 
 export interface RuntimeGlobal {
   m(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string, tag: string): ModuleRecord;
@@ -45,18 +48,14 @@ export interface RuntimeGlobal {
   close(): Promise<void>; // stop watching files
 }
 
-// The file's mtime and text when last read: an event that changes neither is not a save
-// (the text is kept by reference: no copy of each source)
-const seenOnDisk = new Map<string, { mtime: number; text: string }>();
-function onDisk(file: string, text: string): { mtime: number; text: string } {
-  let mtime = -1;
-  try { mtime = statSync(file).mtimeMs; } catch { /* gone: compare the text only */ }
-  return { mtime, text };
-}
-function seenBefore(file: string, now: { mtime: number; text: string }): boolean {
-  const seen = seenOnDisk.get(file);
-  return seen !== undefined && seen.mtime === now.mtime && seen.text === now.text;
-}
+// Saves: which texts of a file to apply, and when (saves.ts)
+const saves = new Saves({
+  records: byFile,
+  debounce: () => options.debounce,
+  patch: loadPatch,
+  plan: planFor,
+  apply,
+});
 
 export interface SaveHook { before?(file: string): void; after?(file: string, events: JurigEvent[]): void }
 const saveHooks = new Set<SaveHook>();
@@ -93,7 +92,8 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
   let source: string | null = null;
   const file = fileURLToPath(meta.url.replace(/[?#].*$/, ''));
   try { source = readFileSync(file, 'utf8'); } catch { /* deleted meanwhile: first save re-reads */ }
-  if (source !== null) seenOnDisk.set(file, onDisk(file, source));
+  // (the text is kept by reference: no copy of each source)
+  if (source !== null) { let mtime = -1; try { mtime = statSync(file).mtimeMs; } catch { /* compare the text */ } saves.seen.set(file, { mtime, text: source }); }
   const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
@@ -127,106 +127,6 @@ async function startWatcher(): Promise<void> {
   setTimeout(() => { void import('./fast-path.js').then((m) => (fastModule = m), () => {}); void import('./patch.js').then((m) => (patchModule = m), () => {}); }, 200).unref();
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Saves: one file at a time, last write wins; anything that deletes code waits out the debounce window,
-// because an editor that truncates before writing looks like "everything was deleted" for a moment.
-
-interface FileState { busy: boolean; again: boolean; reported: string | null; trailing: ReturnType<typeof setTimeout> | null; events: number }
-
-// chokidar throttles events per path (5 ms, and 50 ms for changes) without a trailing event, so the last
-// write of a burst can go unseen: once a burst has been quiet this long, the file is read once more.
-const TRAILING_CHECK_MS = 80;
-
-const saves = new (class {
-  private states = new Map<string, FileState>();
-
-  event(file: string): void {
-    const st = this.state(file);
-    st.events++;
-    if (st.trailing) clearTimeout(st.trailing);
-    st.trailing = setTimeout(() => { st.trailing = null; this.recheck(file); }, TRAILING_CHECK_MS);
-    st.trailing.unref();
-    if (st.busy) { st.again = true; return; }
-    void this.process(file);
-  }
-
-  private state(file: string): FileState {
-    let st = this.states.get(file);
-    if (!st) this.states.set(file, (st = { busy: false, again: false, reported: null, trailing: null, events: 0 }));
-    return st;
-  }
-
-  /** Process the file if its text differs from the running version (cheap when it does not). */
-  recheck(file: string): void {
-    const rec = byFile.get(file);
-    if (!rec) return;
-    let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { return; }
-    if (text === (rec.state?.source ?? rec.loadedSource) || seenBefore(file, onDisk(file, text))) return;
-    const st = this.state(file);
-    if (st.busy) { st.again = true; return; }
-    void this.process(file);
-  }
-
-  async process(file: string): Promise<void> {
-    const rec = byFile.get(file);
-    if (!rec) return;
-    const st = this.state(file);
-    if (st.busy) { st.again = true; return; }
-    st.busy = true;
-    try {
-      const { SaveRejected, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
-      // A file caught in the middle of a write can parse (cut at a statement boundary, or empty between an
-      // in-place write's truncation and its data) and look like a save that deletes code, or not parse at
-      // all. Either is acted on only once the same text has been read twice, `debounce` ms apart, with no
-      // file event in between; a save that only changes or adds code applies at once.
-      let confirming: string | null = null, confirmingEvents = -1;
-      const confirmed = (text: string) => confirming === text && confirmingEvents === st.events;
-      const startConfirming = (text: string) => { confirming = text; confirmingEvents = st.events; };
-      for (;;) {
-        st.again = false;
-        let text: string;
-        try { text = readFileSync(file, 'utf8'); } catch { break; }
-        let running: string;
-        try { running = ensureState(rec).source; } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
-        const key = onDisk(file, text);
-        if (text === running || seenBefore(file, key)) { seenOnDisk.set(file, key); break; } // a live patch (Recoder) survives events that are not saves
-        let plan;
-        try {
-          plan = await planFor(rec, text);
-        } catch (e) {
-          if (!confirmed(text)) { startConfirming(text); await sleep(options.debounce); continue; }
-          this.report(rec, st, e, SaveRejected, text);
-          if (!st.again) break;
-          continue;
-        }
-        const risky = text.trim() === '' || plan.events.some((e) => e.type === 'delete');
-        if (risky && !confirmed(text)) { startConfirming(text); await sleep(options.debounce); continue; }
-        confirming = null;
-        if (st.again) continue; // a newer write arrived while planning
-        st.reported = null;
-        await apply(rec, plan);
-        seenOnDisk.set(file, key);
-        if (!st.again) break;
-      }
-    } catch (e) {
-      process.stderr.write(`jurig: internal error while patching ${file}: ${(e as Error)?.stack ?? e}\n`);
-    } finally {
-      st.busy = false;
-    }
-  }
-
-  private report(rec: ModuleRecord, st: FileState, e: unknown, Rejected: Function, text: string): void {
-    if (e instanceof Rejected) {
-      const r = e as Error & { line: number; column: number; frame: string };
-      const key = text + '\0' + r.message;
-      if (st.reported === key) return;
-      st.reported = key;
-      emit({ type: 'error', file: rec.file, line: r.line, column: r.column, message: r.message + ' (nothing was changed)', frame: r.frame });
-    } else throw e;
-  }
-})();
-
 /** Apply a plan: the API's hooks around it, then stack traces of unchanged code moved to their lines. */
 async function apply(rec: ModuleRecord, plan: import('./patch.js').Plan): Promise<void> {
   const before = rec.state!.source;
@@ -243,23 +143,27 @@ async function apply(rec: ModuleRecord, plan: import('./patch.js').Plan): Promis
 export async function applySource(file: string, text: string): Promise<ApplyResult> {
   const rec = byFile.get(file);
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
-  const { ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
+  const { ensureState } = await loadPatch();
   try {
     if (ensureState(rec).source === text) return { ok: true };
-    await apply(rec, await planFor(rec, text));
+    await apply(rec, (await planFor(rec, text)).plan);
     return { ok: true };
   } catch (e) {
     return { ok: false, error: e as Error };
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
-}
-
 async function resolveImport(rec: ModuleRecord, spec: string): Promise<(name: string) => unknown> {
-  const url = rec.meta.resolve(spec);
-  const ns = (await import(url)) as Record<string, unknown>;
+  let url: string | undefined, ns: Record<string, unknown>;
+  try {
+    url = rec.meta.resolve(spec);
+    ns = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    // a file a checkout has not written yet: the save waits for it (saves.ts), nothing is applied
+    if ((e as { code?: string })?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    const missing = /Cannot find module '([^']+)'/.exec((e as Error).message)?.[1] ?? (url && filePath(url));
+    throw new MissingImport(spec, missing ? resolvePath(missing) : null, e as Error);
+  }
   const target = records.get(url);
   return (name) => (name === '*' ? ns : target && !(name in ns) ? target.a[name] : ns[name]);
 }
