@@ -342,7 +342,7 @@ export function makeCompiler({ rec, state, an, bindings, newCells, fresh, reject
     const head = `(${isAsync ? 'async ' : ''}function(__jurig$c,__jurig$home){let __jurig$t;${decl ? `const ${decl};` : ''}${prefix}`;
     const body = applyEdits(an.js, sorted, start, end);
     const url = `${rec.url}?jurig=${++patchCounter}`;
-    const map = composeMap({ base: an.base, baseText: an.js, edits: sorted, from: start, to: end, prefix: head, source: rec.url });
+    const map = composeMap({ base: an.base, baseText: an.js, baseLineStarts: cachedLineStarts(an.js), edits: sorted, from: start, to: end, prefix: head, source: rec.url });
     const code = `${head}${body}${suffix}})\n//# sourceURL=${url}\n${mapComment(map)}`;
     try {
       return (hook ?? rec.evalHook)(code) as Function;
