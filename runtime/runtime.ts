@@ -3,20 +3,25 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import type { JurigOptions } from '../loader/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
 import { lineShift } from './line-map.js';
 import { type Cell, cellText, type EvalHook, ModuleRecord } from './module-record.js';
 import { filePath, MissingImport, type Planned, Saves } from './saves.js';
 import { setLineShift } from './stack-shift.js';
+import type { WatchEvents } from './watcher.js';
+import { hostWatching, type Watching, workerWatching } from './watching.js';
 import { installToString } from './to-string.js';
 
 const records = new Map<string, ModuleRecord>(); // by URL
 const byFile = new Map<string, ModuleRecord>();
 const byTag = new Map<string, ModuleRecord>(); // the loader's tag in cell names → module
 let options: JurigOptions;
-let watcher: { add(file: string): void; close(): Promise<void> } | null = null;
-const pendingWatch: string[] = [];
+let watcher: Watching | null = null;
+let host: ReturnType<typeof hostWatching> | null = null; // the main thread watches for every thread
+const pendingWatch: [string, string][] = [];
+const pendingLinks: [string, string][] = [];
 // kept after the first save: on Node 20 every dynamic import() is a round trip to the hooks thread
 let patchModule: typeof import('./patch.js') | null = null;
 let fastModule: typeof import('./fast-path.js') | null = null;
@@ -83,7 +88,8 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   const g: RuntimeGlobal = { m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource, hooks: saveHooks, close: async () => { await watcher?.close(); } };
   (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
   // the watcher starts once the program is under way: a short script never pays for chokidar, and a file
-  // saved before it is ready is compared when it is (FileWatcher's onReady)
+  // saved before it is ready is compared when it is (WatchEvents.recheck)
+  if (isMainThread) host = hostWatching(watchEvents, o.poll);
   setTimeout(() => void startWatcher(), 100).unref();
   return g;
 }
@@ -98,17 +104,21 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
   byTag.set(tag, rec);
-  if (watcher) watcher.add(rec.file); else pendingWatch.push(rec.file);
+  if (watcher) watcher.add(rec.file); else pendingWatch.push([rec.file, rec.file]);
   emit({ type: 'watch', file: rec.file });
   return rec;
 }
 
 // chokidar's fs watchers must not keep a program alive that would otherwise exit.
+// JURIG_TEST_WATCH_ERROR=ENOSPC|EMFILE (a test hook): every fs.watch fails with that code, as when the
+// system's inotify watches or instances are used up, which a test cannot arrange.
 function unrefWatchers(): void {
   const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+  const simulated = process.env.JURIG_TEST_WATCH_ERROR;
   for (const name of ['watch', 'watchFile'] as const) {
     const original = fs[name] as (...args: unknown[]) => { unref?: () => void };
     (fs as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      if (simulated && name === 'watch') throw Object.assign(new Error(`${simulated}: simulated by JURIG_TEST_WATCH_ERROR, watch '${args[0]}'`), { code: simulated, syscall: 'watch', path: String(args[0]) });
       const w = original.apply(this, args);
       if (new Error().stack?.includes(`${'/'}chokidar${'/'}`)) w?.unref?.();
       return w;
@@ -117,12 +127,19 @@ function unrefWatchers(): void {
   syncBuiltinESMExports();
 }
 
+// What the watcher reports to this thread (in a worker: what the main thread's watcher reports)
+const watchEvents: WatchEvents = {
+  change: (file) => saves.event(file),
+  recheck: (files) => { for (const f of files) saves.recheck(f); },
+  warn: (path, message) => emit({ type: 'warn', file: path, line: 0, message }),
+};
+
 async function startWatcher(): Promise<void> {
   unrefWatchers();
-  const { FileWatcher } = await import('./watcher.js');
-  const w = new FileWatcher((file) => saves.event(file), options.poll, (files) => { for (const f of files) saves.recheck(f); });
+  const w = host ? await host.start() : await workerWatching(watchEvents, options.poll);
   watcher = w;
-  for (const f of pendingWatch.splice(0)) w.add(f);
+  for (const [path, key] of pendingWatch.splice(0)) w.add(path, key);
+  for (const [link, key] of pendingLinks.splice(0)) w.addLink(link, key);
   // warm up the patch path (SWC, the analysis) while the program starts, not at the first save
   setTimeout(() => { void import('./fast-path.js').then((m) => (fastModule = m), () => {}); void import('./patch.js').then((m) => (patchModule = m), () => {}); }, 200).unref();
 }
