@@ -19,12 +19,20 @@ else {
 }
 
 type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
-const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad }) => unknown }).registerHooks;
+type SyncResolve = (specifier: string, context: object, next: (specifier: string, context: object) => object) => object;
+const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad; resolve: SyncResolve }) => unknown }).registerHooks;
 if (typeof registerHooks === 'function' && syncHooksComposeWithAsync()) {
   // In-thread synchronous hooks; they run before any async hooks (and before tsx's, registered earlier).
-  const { Loader } = await import('./load.js');
+  const { Loader, instrumentedPath } = await import('./load.js');
+  const { noticeLink } = await import('./links.js');
   const loader = new Loader(options);
   registerHooks({
+    resolve(specifier, context, next) {
+      const out = next(specifier, context) as { url: string };
+      const file = instrumentedPath(out.url, options);
+      if (file) noticeLink(specifier, (context as { parentURL?: string }).parentURL, file);
+      return out;
+    },
     load(url, context, next) {
       const out = loader.load(url);
       if (out === null) return next(url, context);

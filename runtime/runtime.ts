@@ -3,7 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+import { LINKS_CHANNEL, type LinkMessage } from '../loader/links.js';
 import type { JurigOptions } from '../loader/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
 import { lineShift } from './line-map.js';
@@ -22,6 +23,18 @@ let watcher: Watching | null = null;
 let host: ReturnType<typeof hostWatching> | null = null; // the main thread watches for every thread
 const pendingWatch: [string, string][] = [];
 const pendingLinks: [string, string][] = [];
+// modules imported through a symbolic link (loader/links.ts): their saves are read through the link
+const linkOf = new Map<string, string>();
+function listenForLinks(): void {
+  const channel = new BroadcastChannel(LINKS_CHANNEL);
+  channel.unref();
+  channel.onmessage = (e) => {
+    const m = (e as { data: LinkMessage }).data;
+    if (m.t !== 'link' || linkOf.has(m.key)) return;
+    linkOf.set(m.key, m.link);
+    if (watcher) watcher.addLink(m.link, m.key); else pendingLinks.push([m.link, m.key]);
+  };
+}
 // kept after the first save: on Node 20 every dynamic import() is a round trip to the hooks thread
 let patchModule: typeof import('./patch.js') | null = null;
 let fastModule: typeof import('./fast-path.js') | null = null;
@@ -56,6 +69,7 @@ export interface RuntimeGlobal {
 // Saves: which texts of a file to apply, and when (saves.ts)
 const saves = new Saves({
   records: byFile,
+  pathOf: (file) => linkOf.get(file) ?? file,
   debounce: () => options.debounce,
   patch: loadPatch,
   plan: planFor,
@@ -90,6 +104,7 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   // the watcher starts once the program is under way: a short script never pays for chokidar, and a file
   // saved before it is ready is compared when it is (WatchEvents.recheck)
   if (isMainThread) host = hostWatching(watchEvents, o.poll);
+  listenForLinks();
   setTimeout(() => void startWatcher(), 100).unref();
   return g;
 }

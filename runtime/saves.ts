@@ -75,6 +75,7 @@ export interface Planned { plan: Plan; fast: boolean }
 /** What the save logic needs from the runtime. */
 export interface SaveEnv {
   records: Map<string, ModuleRecord>; // by file
+  pathOf(file: string): string; // where to read a module's saves (a link to it, if it was imported through one)
   debounce: () => number;
   patch: () => Promise<typeof import('./patch.js')>;
   plan(rec: ModuleRecord, text: string): Promise<Planned>;
@@ -141,7 +142,7 @@ export class Saves {
   recheck(file: string): void {
     const rec = this.env.records.get(file);
     if (!rec) return;
-    const disk = readDisk(file);
+    const disk = readDisk(this.env.pathOf(file));
     if (!disk || disk.text === (rec.state?.source ?? rec.loadedSource) || this.seenBefore(file, disk)) return;
     const st = this.state(file);
     if (st.busy) { st.again = true; st.wake?.(); return; }
@@ -166,7 +167,7 @@ export class Saves {
       let held: (Disk & { since: number; planned: Planned | null }) | null = null;
       for (;;) {
         st.again = false;
-        const disk = readDisk(file);
+        const disk = readDisk(this.env.pathOf(file));
         if (!disk) break;
         let running: RunningState;
         try { running = ensureState(rec); } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
@@ -229,7 +230,7 @@ export class Saves {
     if (st.blank || st.blankReported) return;
     st.blank = setTimeout(() => {
       st.blank = null;
-      const disk = readDisk(rec.file);
+      const disk = readDisk(this.env.pathOf(rec.file));
       if (!disk || !isBlank(disk.text) || st.blankReported) return;
       st.blankReported = true;
       emit({ type: 'warn', file: rec.file, line: 1, message: 'the file is empty; an empty file is never applied: the running version stays, and the next save is compared with it' });

@@ -5,6 +5,7 @@
 // fs.watch has its own instance: libuv keeps one per event loop). A worker whose main thread does not run
 // jurig (a worker started with jurig's loader in its own execArgv) watches for itself.
 import { BroadcastChannel } from 'node:worker_threads';
+import { LINKS_CHANNEL } from '../loader/links.js';
 import type { WatchEvents } from './watcher.js';
 
 // chokidar is loaded when watching starts, not with the runtime: a short script never pays for it
@@ -16,12 +17,12 @@ export interface Watching {
   close(): Promise<void>;
 }
 
-const CHANNEL = 'jurig:files';
+const CHANNEL = LINKS_CHANNEL;
 type Message =
   | { t: 'hello' } // a worker looks for the process's watcher
   | { t: 'host' } // the main thread answers
   | { t: 'add'; path: string; key: string }
-  | { t: 'link'; link: string; key: string }
+  | { t: 'link'; link: string; key: string } // from the loader (loader/links.ts): every thread hears it
   | { t: 'change'; key: string }
   | { t: 'recheck'; keys: string[] };
 
@@ -39,7 +40,6 @@ export function hostWatching(local: WatchEvents, poll: number | null): { start()
   const apply = (m: Message) => {
     if (!watcher) { pending.push(m); return; }
     if (m.t === 'add') watcher.add(m.path, m.key);
-    else if (m.t === 'link') watcher.addLink(m.link, m.key);
   };
   channel.onmessage = (e) => {
     const m = (e as { data: Message }).data;
@@ -84,7 +84,7 @@ export async function workerWatching(local: WatchEvents, poll: number | null): P
   };
   return {
     add: (path, key = path) => channel.postMessage({ t: 'add', path, key } satisfies Message),
-    addLink: (link, key) => channel.postMessage({ t: 'link', link, key } satisfies Message),
+    addLink: () => {}, // the main thread heard of the link too, and watches it
     close: async () => channel.close(),
   };
 }

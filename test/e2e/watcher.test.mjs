@@ -3,7 +3,7 @@
 // runtime's test hook JURIG_TEST_WATCH_ERROR=<code> makes every fs.watch call fail with that code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync } from 'node:fs';
 import { makeApp, jurig } from '../helpers.mjs';
 
 const lib = (v) => `export function value(): string {\n  return '${v}';\n}\n`;
@@ -57,3 +57,29 @@ for (const [code, limit] of [['ENOSPC', 'fs.inotify.max_user_watches'], ['EMFILE
     }
   });
 }
+
+test('a module imported through a symbolic link: the link pointed elsewhere, then replaced by a rename save', async () => {
+  const app = makeApp({ 'shared/lib.ts': lib('one'), 'v2/lib.ts': lib('two'), 'app.ts': APP.replace('./src/lib.ts', './lib.ts') });
+  symlinkSync('shared/lib.ts', app.path('lib.ts'));
+  const p = jurig(app, ['-v', 'app.ts']);
+  try {
+    assert.equal(await p.ask('?'), 'one');
+    await p.waitFor('Watch shared/lib.ts', { stream: 'err' }); // Node runs it under its real path
+    app.write('lib.ts', lib('one-b')); // through the link: the target changes
+    await p.askUntil('?', (l) => l === 'one-b');
+    // a tool points the link at another file (a new link renamed over it)
+    symlinkSync('v2/lib.ts', app.path('lib.ts.tmp'));
+    renameSync(app.path('lib.ts.tmp'), app.path('lib.ts'));
+    await p.askUntil('?', (l) => l === 'two');
+    app.write('v2/lib.ts', lib('two-b')); // its new target is watched
+    await p.askUntil('?', (l) => l === 'two-b');
+    app.save('lib.ts', lib('three')); // an editor's rename save: a regular file where the link was
+    await p.askUntil('?', (l) => l === 'three');
+    app.write('lib.ts', lib('four'));
+    await p.askUntil('?', (l) => l === 'four');
+    assert.ok(!p.err.some((l) => /error/.test(l)), p.err.join('\n'));
+  } finally {
+    await p.kill();
+    app.cleanup();
+  }
+});
