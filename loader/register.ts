@@ -7,6 +7,13 @@ import { readOptions } from './options.js';
 
 process.setSourceMapsEnabled(true);
 const options = readOptions();
+type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
+type SyncResolve = (specifier: string, context: object, next: (specifier: string, context: object) => object) => object;
+
+const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad; resolve: SyncResolve }) => unknown }).registerHooks;
+const inThreadHooks = typeof registerHooks === 'function' && syncHooksComposeWithAsync();
+// before tsx: its hooks module is loaded through this one (loader/hooks-cjs-source.ts)
+if (!inThreadHooks && defaultTypeIsModule()) nodeModule.register(new URL('./hooks-cjs-source.js', import.meta.url));
 
 // tsx registers its own hooks (ESM and CommonJS) when imported on the main thread; in a worker (which runs
 // this file again through the inherited execArgv) it must be asked to, or `./x.js` → `x.ts` fails there.
@@ -18,15 +25,12 @@ else {
   cjs.register();
 }
 
-type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
-type SyncResolve = (specifier: string, context: object, next: (specifier: string, context: object) => object) => object;
-const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad; resolve: SyncResolve }) => unknown }).registerHooks;
-if (typeof registerHooks === 'function' && syncHooksComposeWithAsync()) {
+if (inThreadHooks) {
   // In-thread synchronous hooks; they run before any async hooks (and before tsx's, registered earlier).
   const { Loader, instrumentedPath } = await import('./load.js');
   const { noticeLink } = await import('./links.js');
   const loader = new Loader(options);
-  registerHooks({
+  registerHooks!({
     resolve(specifier, context, next) {
       const out = next(specifier, context) as { url: string };
       const file = instrumentedPath(out.url, options);
@@ -54,6 +58,12 @@ if (typeof registerHooks === 'function' && syncHooksComposeWithAsync()) {
  * the same line for its own hooks. On 26, where module.register is deprecated (DEP0205), registerHooks
  * is always used.
  */
+/** `--experimental-default-type=module`, on the command line or in NODE_OPTIONS. */
+function defaultTypeIsModule(): boolean {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return args.some((a, i) => a === '--experimental-default-type=module' || (a === '--experimental-default-type' && args[i + 1] === 'module'));
+}
+
 function syncHooksComposeWithAsync(): boolean {
   const [major, minor, patch] = process.versions.node.split('.').map(Number);
   const atLeast = (m: number, p: number) => minor > m || (minor === m && patch >= p);

@@ -43,7 +43,7 @@ export function formatEvent(e: JurigEvent): string {
     case 'add': return `Add ${rel(e.file)}:${e.path}`;
     case 'delete': return `Delete ${rel(e.file)}:${e.path}`;
     case 'run': return `Run ${rel(e.file)}:${e.line}: ${cut(e.text)}`;
-    case 'warn': return `${color('yellow', 'jurig warning')} ${rel(e.file)}${e.line ? `:${e.line}` : ''}: ${e.message}`; // line 0: about the file or folder
+    case 'warn': return `${color('yellow', 'jurig warning')}${e.file ? ` ${rel(e.file)}${e.line ? `:${e.line}` : ''}` : ''}: ${e.message}`; // line 0: about the file or folder; no file: the process
     case 'error': {
       const head = `${color('red', 'jurig error')} ${rel(e.file)}:${e.line}:${e.column}: ${e.message}`;
       return e.frame ? `${head}\n${e.frame}` : head;

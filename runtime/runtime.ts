@@ -104,6 +104,9 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   // the watcher starts once the program is under way: a short script never pays for chokidar, and a file
   // saved before it is ready is compared when it is (WatchEvents.recheck)
   if (isMainThread) host = hostWatching(watchEvents, o.poll);
+  if (isMainThread && process.env.NODE_ENV === 'production') {
+    emit({ type: 'warn', file: '', line: 0, message: 'NODE_ENV is production, but jurig is a development tool: it instruments and watches your code and patches it as files change. Run production without it.' });
+  }
   listenForLinks();
   setTimeout(() => void startWatcher(), 100).unref();
   return g;
