@@ -16,6 +16,8 @@ const BENCHES = [
   ['3-startup', 'startup.mjs'],
   ['4-memory', 'memory.mjs'],
   ['5-heapsize', 'heapsize.mjs'],
+  ['6-saves', 'saves.mjs'],
+  ['7-big-saves', 'big-saves.mjs'],
 ];
 const only = process.argv.slice(2);
 const m = machine();

@@ -2,6 +2,7 @@
 // dynamic imports, so imported files are instrumented and stay live while you type), top-level await works.
 // With a module record (`-i` after a script), that module's top-level names are reachable.
 import swc from '@swc/core';
+import { tooDeep } from '../loader/transform/nesting.js';
 import { parse } from 'acorn';
 import repl from 'node:repl';
 import { resolve } from 'node:path';
@@ -21,7 +22,8 @@ export function toReplJs(code: string): string {
   let js = code;
   // like node's REPL: `{ a: 1 }` is an object, not a block
   if (/^\s*\{/.test(code) && /\}\s*$/.test(code) && !/;\s*$/.test(code)) code = `(${code.trim()})`;
-  if (code.trim()) {
+  // a text SWC cannot take without overflowing its stack: node's REPL reports it (a RangeError)
+  if (code.trim() && !tooDeep(code, true)) {
     try {
       js = swc.transformSync(code, {
         swcrc: false, configFile: false, isModule: 'unknown' as unknown as boolean, sourceMaps: false,

@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 export class TransformCache {
-  constructor(readonly dir: string | null) {
-    if (dir) try { mkdirSync(dir, { recursive: true }); } catch { this.dir = null; }
-  }
+  private made = false; // the folder is created with the first entry: a run that instruments nothing leaves none
+  constructor(private dir: string | null) {}
   key(parts: string[]): string {
     const h = createHash('sha1');
     for (const p of parts) h.update(p).update('\0');
@@ -19,6 +18,10 @@ export class TransformCache {
   }
   set(key: string, code: string): void {
     if (!this.dir) return;
+    if (!this.made) {
+      try { mkdirSync(this.dir, { recursive: true }); } catch { this.dir = null; return; }
+      this.made = true;
+    }
     try {
       const tmp = join(this.dir, `${key}.${process.pid}.tmp`);
       writeFileSync(tmp, code);

@@ -4,12 +4,20 @@
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
-import { esmResult, Loader, type NotLiveReporter } from './load.js';
+import { esmResult, instrumentedPath, Loader, type NotLiveReporter } from './load.js';
+import { noticeLink } from './links.js';
 import { compileCommonJs } from './commonjs.js';
 import { readOptions } from './options.js';
 
 process.setSourceMapsEnabled(true);
 const options = readOptions();
+type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
+type SyncResolve = (specifier: string, context: object, next: (specifier: string, context: object) => object) => object;
+
+const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad; resolve: SyncResolve }) => unknown }).registerHooks;
+const inThreadHooks = typeof registerHooks === 'function' && syncHooksComposeWithAsync();
+// before tsx: its hooks module is loaded through this one (loader/hooks-cjs-source.ts)
+if (!inThreadHooks && defaultTypeIsModule()) nodeModule.register(new URL('./hooks-cjs-source.js', import.meta.url));
 
 // tsx registers its own hooks (ESM and CommonJS) when imported on the main thread; in a worker (which runs
 // this file again through the inherited execArgv) it must be asked to, or `./x.js` → `x.ts` fails there.
@@ -21,9 +29,6 @@ else {
   cjs.register();
 }
 
-type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
-const registerHooks = (nodeModule as unknown as { registerHooks?: (h: { load: SyncLoad }) => unknown }).registerHooks;
-
 // Files jurig loads but cannot make live are reported once, as warnings, by the runtime (started below,
 // before any of the program's modules load).
 const notLive: NotLiveReporter = (file, reason) =>
@@ -32,9 +37,15 @@ const notLive: NotLiveReporter = (file, reason) =>
 const loader = new Loader(options, notLive);
 compileCommonJs(loader);
 
-if (typeof registerHooks === 'function' && syncHooksComposeWithAsync()) {
+if (inThreadHooks) {
   // In-thread synchronous hooks; they run before any async hooks (and before tsx's, registered earlier).
-  registerHooks({
+  registerHooks!({
+    resolve(specifier, context, next) {
+      const out = next(specifier, context) as { url: string };
+      const file = instrumentedPath(out.url, options);
+      if (file) noticeLink(specifier, (context as { parentURL?: string }).parentURL, file);
+      return out;
+    },
     load(url, context, next) {
       const out = loader.load(url, true);
       if (out === null) return next(url, context);
@@ -50,6 +61,12 @@ if (typeof registerHooks === 'function' && syncHooksComposeWithAsync()) {
   port1.on('message', take).unref();
   process.on('exit', () => { for (let m; (m = receiveMessageOnPort(port1));) take(m.message); });
   nodeModule.register(new URL('./hooks-async.js', import.meta.url), { data: { options, port: port2 }, transferList: [port2] });
+}
+
+/** `--experimental-default-type=module`, on the command line or in NODE_OPTIONS. */
+function defaultTypeIsModule(): boolean {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return args.some((a, i) => a === '--experimental-default-type=module' || (a === '--experimental-default-type' && args[i + 1] === 'module'));
 }
 
 /**

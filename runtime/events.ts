@@ -45,8 +45,8 @@ export function formatEvent(e: JurigEvent): string {
     case 'delete': return `Delete ${where(e)}`;
     case 'run': return `Run ${rel(e.file)}:${e.line}: ${cut(e.text)}`;
     case 'dispose': return `Dispose ${rel(e.file)}:${e.line}: ${e.kept ? 'kept (keepEffects), ran ' : ''}${disposed(e.summary)}`;
-    case 'warn': return e.line === 0
-      ? `${color('yellow', 'jurig warning')}: ${rel(e.file)} ${e.message}`
+    case 'warn': return !e.file ? `${color('yellow', 'jurig warning')}: ${e.message}` // about the process
+      : e.line === 0 ? `${color('yellow', 'jurig warning')}: ${rel(e.file)} ${e.message}` // about the file or folder
       : `${color('yellow', 'jurig warning')} ${rel(e.file)}:${e.line}: ${e.message}`;
     case 'error': {
       const head = `${color('red', 'jurig error')} ${rel(e.file)}:${e.line}:${e.column}: ${e.message}`;

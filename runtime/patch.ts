@@ -105,6 +105,7 @@ export interface Plan {
   recreated?: string[]; // keys of classes this save makes again (with all their private names)
   events: JurigEvent[]; // logged when applied
   disposals: Owner[]; // effects: owners of the statements this save replaces or deletes, last first
+  drops: boolean; // more running statements go than new ones come: the save may be a torn or emptied file
 }
 
 export function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
@@ -334,11 +335,17 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
   // effects: a statement that does not run keeps its owner; the owners of the running statements that are
   // replaced or deleted are disposed before the new ones run
   const owners: (Owner | undefined)[] = new Array(info.statements.length);
-  const keptOwner = new Uint8Array(old.statements.length);
-  for (let j = 0; j < runs.length; j++) if (!runs[j] && corr.stmt[j] !== -1) { owners[j] = state.owners[corr.stmt[j]]; keptOwner[corr.stmt[j]] = 1; }
+  const keptOwner = new Uint8Array(old.statements.length), paired = new Uint8Array(old.statements.length);
+  let unpaired = 0;
+  for (let j = 0; j < runs.length; j++) {
+    if (corr.stmt[j] === -1) { unpaired++; continue; }
+    paired[corr.stmt[j]] = 1;
+    if (!runs[j]) { owners[j] = state.owners[corr.stmt[j]]; keptOwner[corr.stmt[j]] = 1; }
+  }
   const disposals: Owner[] = [];
   const [oldFrom, oldTo] = range ?? [0, old.statements.length];
   for (let i = oldTo - 1; i >= oldFrom; i--) {
+    if (!paired[i]) unpaired--;
     const o = state.owners[i];
     if (o && !keptOwner[i]) { o.line = originalPos(state.an, old.statements[i].start).line; disposals.push(o); }
   }
@@ -408,7 +415,7 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
   }
 
   const cells = info.defs.map(cellFor);
-  return { bindings, updates, adds, deletes, runs: runList, imports, events, recreated, cells, classKeys, retired, realPrivates, owners, disposals };
+  return { bindings, updates, adds, deletes, runs: runList, imports, events, recreated, cells, classKeys, retired, realPrivates, owners, disposals, drops: unpaired < 0 };
 }
 
 /** A registration key for a new class that no class of the module used before. */
@@ -483,7 +490,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
     const head = `(${isAsync ? 'async ' : ''}function(__jurig$c,__jurig$home){let __jurig$t;${decl ? `const ${decl};` : ''}${prefix}`;
     const body = applyEdits(an.js, sorted, start, end);
     const url = sourceUrl(rec, unit);
-    const map = composeMap({ base: an.base, baseText: an.js, edits: sorted, from: start, to: end, prefix: head, source: rec.url });
+    const map = composeMap({ base: an.base, baseText: an.js, edits: sorted, from: start, to: end, prefix: head, source: rec.url, baseLineStarts: cachedLineStarts(an.js) });
     const code = `${head}${body}${suffix}})\n//# sourceURL=${url}\n${mapComment(map)}`;
     try {
       return (hook ?? rec.evalHook)(code) as Function;

@@ -7,6 +7,7 @@ import { type Analysed, analyseSource, sourceOffset } from '../loader/transform/
 import { describe, type Location, locate, rt } from './conform.js';
 import { ensureState } from './patch.js';
 import { marker, shapeOf } from './structure.js';
+import { tooDeep } from '../loader/transform/nesting.js';
 
 // ---------------------------------------------------------------------------------------------------
 // An outline of a file's text: its top-level statements and the members of its top-level classes, with
@@ -26,6 +27,8 @@ export interface Item {
 const PREFIX = '0;';
 
 export function outline(text: string, ts: boolean): Item[] {
+  const deep = tooDeep(text, ts); // SWC would crash the process (loader/transform/nesting.ts)
+  if (deep) throw new SyntaxError(`${deep.line}:${deep.column}: ${deep.message}`);
   const ast = swc.parseSync(PREFIX + text, ts ? { syntax: 'typescript', tsx: false, decorators: true, target: 'esnext' } : { syntax: 'ecmascript', jsx: false, decorators: true, target: 'esnext' }) as unknown as { body: Node[] };
   const base = ast.body[0].span.start + PREFIX.length;
   const pos = byteToChar(text);

@@ -1,13 +1,19 @@
 // The runtime: instrumented modules register here as they start; saved files become patches.
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+import { LINKS_CHANNEL, type LinkMessage } from '../loader/links.js';
 import type { JurigOptions } from '../loader/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
 import { installEffects, outsideOwners, setDisposeReporter } from './effects.js';
 import { lineShift } from './line-map.js';
 import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
+import { filePath, MissingImport, type Planned, Saves } from './saves.js';
 import { setLineShift } from './stack-shift.js';
+import type { WatchEvents } from './watcher.js';
+import { hostWatching, type Watching, workerWatching } from './watching.js';
 import { installToString } from './to-string.js';
 
 const records = new Map<string, ModuleRecord>(); // by URL
@@ -15,8 +21,22 @@ const byFile = new Map<string, ModuleRecord>();
 const byTag = new Map<string, ModuleRecord>(); // the loader's tag in cell names → module
 const notLive = new Set<string>(); // files reported as not live (each once, whichever thread loaded it)
 let options: JurigOptions;
-let watcher: { add(file: string): void; close(): Promise<void> } | null = null;
-const pendingWatch: string[] = [];
+let watcher: Watching | null = null;
+let host: ReturnType<typeof hostWatching> | null = null; // the main thread watches for every thread
+const pendingWatch: [string, string][] = [];
+const pendingLinks: [string, string][] = [];
+// modules imported through a symbolic link (loader/links.ts): their saves are read through the link
+const linkOf = new Map<string, string>();
+function listenForLinks(): void {
+  const channel = new BroadcastChannel(LINKS_CHANNEL);
+  channel.unref();
+  channel.onmessage = (e) => {
+    const m = (e as { data: LinkMessage }).data;
+    if (m.t !== 'link' || linkOf.has(m.key)) return;
+    linkOf.set(m.key, m.link);
+    if (watcher) watcher.addLink(m.link, m.key); else pendingLinks.push([m.link, m.key]);
+  };
+}
 // kept after the first save: on Node 20 every dynamic import() is a round trip to the hooks thread
 let patchModule: typeof import('./patch.js') | null = null;
 let fastModule: typeof import('./fast-path.js') | null = null;
@@ -29,8 +49,8 @@ const idleAnalysis = new Set<ModuleRecord>();
  * The plan for a save: the fast path for an edit inside one function body, else the region path for an edit
  * within some top-level statements, else the whole file.
  */
-async function planFor(rec: ModuleRecord, text: string) {
-  const patch = patchModule ?? (patchModule = await import('./patch.js'));
+async function planFor(rec: ModuleRecord, text: string): Promise<Planned> {
+  const patch = await loadPatch();
   if (FAST_PATH) {
     const fast = fastModule ?? (fastModule = await import('./fast-path.js'));
     const region = regionModule ?? (regionModule = await import('./region.js'));
@@ -42,11 +62,12 @@ async function planFor(rec: ModuleRecord, text: string) {
         idleAnalysis.add(rec);
         setTimeout(() => { idleAnalysis.delete(rec); try { void rec.state?.an; } catch { /* the next save reports it */ } }, 50).unref();
       }
-      return plan;
+      return { plan, fast: true };
     }
   }
-  return patch.planSave(rec, text);
+  return { plan: patch.planSave(rec, text), fast: false };
 }
+const loadPatch = async () => patchModule ?? (patchModule = await import('./patch.js'));
 
 export interface RuntimeGlobal {
   m(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string, tag: string): ModuleRecord;
@@ -59,18 +80,15 @@ export interface RuntimeGlobal {
   notLive(file: string, reason: string): void; // the loader ran a file it could not instrument
 }
 
-// The file's mtime and text when last read: an event that changes neither is not a save
-// (the text is kept by reference: no copy of each source)
-const seenOnDisk = new Map<string, { mtime: number; text: string }>();
-function onDisk(file: string, text: string): { mtime: number; text: string } {
-  let mtime = -1;
-  try { mtime = statSync(file).mtimeMs; } catch { /* gone: compare the text only */ }
-  return { mtime, text };
-}
-function seenBefore(file: string, now: { mtime: number; text: string }): boolean {
-  const seen = seenOnDisk.get(file);
-  return seen !== undefined && seen.mtime === now.mtime && seen.text === now.text;
-}
+// Saves: which texts of a file to apply, and when (saves.ts)
+const saves = new Saves({
+  records: byFile,
+  pathOf: (file) => linkOf.get(file) ?? file,
+  debounce: () => options.debounce,
+  patch: loadPatch,
+  plan: planFor,
+  apply,
+});
 
 export interface SaveHook { before?(file: string): void; after?(file: string, events: JurigEvent[]): void }
 const saveHooks = new Set<SaveHook>();
@@ -114,7 +132,12 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   };
   (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
   // the watcher starts once the program is under way: a short script never pays for chokidar, and a file
-  // saved before it is ready is compared when it is (FileWatcher's onReady)
+  // saved before it is ready is compared when it is (WatchEvents.recheck)
+  if (isMainThread) host = hostWatching(watchEvents, o.poll);
+  if (isMainThread && process.env.NODE_ENV === 'production') {
+    emit({ type: 'warn', file: '', line: 0, message: 'NODE_ENV is production, but jurig is a development tool: it instruments and watches your code and patches it as files change. Run production without it.' });
+  }
+  listenForLinks();
   setTimeout(() => void startWatcher(), 100).unref();
   return g;
 }
@@ -123,25 +146,30 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
   let source: string | null = null;
   const file = fileURLToPath(meta.url.replace(/[?#].*$/, ''));
   try { source = readFileSync(file, 'utf8'); } catch { /* deleted meanwhile: first save re-reads */ }
-  if (source !== null) seenOnDisk.set(file, onDisk(file, source));
+  // (the text is kept by reference: no copy of each source)
+  if (source !== null) { let mtime = -1; try { mtime = statSync(file).mtimeMs; } catch { /* compare the text */ } saves.seen.set(file, { mtime, text: source }); }
   const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
   byTag.set(tag, rec);
   // (a module imported by a statement: jurig's own watching is not that statement's effect)
   outsideOwners(() => {
-    if (watcher) watcher.add(rec.file); else pendingWatch.push(rec.file);
+    if (watcher) watcher.add(rec.file); else pendingWatch.push([rec.file, rec.file]);
     emit({ type: 'watch', file: rec.file });
   });
   return rec;
 }
 
 // chokidar's fs watchers must not keep a program alive that would otherwise exit.
+// JURIG_TEST_WATCH_ERROR=ENOSPC|EMFILE (a test hook): every fs.watch fails with that code, as when the
+// system's inotify watches or instances are used up, which a test cannot arrange.
 function unrefWatchers(): void {
   const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+  const simulated = process.env.JURIG_TEST_WATCH_ERROR;
   for (const name of ['watch', 'watchFile'] as const) {
     const original = fs[name] as (...args: unknown[]) => { unref?: () => void };
     (fs as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      if (simulated && name === 'watch') throw Object.assign(new Error(`${simulated}: simulated by JURIG_TEST_WATCH_ERROR, watch '${args[0]}'`), { code: simulated, syscall: 'watch', path: String(args[0]) });
       const w = original.apply(this, args);
       if (new Error().stack?.includes(`${'/'}chokidar${'/'}`)) w?.unref?.();
       return w;
@@ -150,12 +178,22 @@ function unrefWatchers(): void {
   syncBuiltinESMExports();
 }
 
+// What the watcher reports to this thread (in a worker: what the main thread's watcher reports)
+const watchEvents: WatchEvents = {
+  change: (file) => saves.event(file),
+  recheck: (files) => { for (const f of files) saves.recheck(f); },
+  warn: (path, message) => emit({ type: 'warn', file: path, line: 0, message }),
+};
+
 async function startWatcher(): Promise<void> {
   unrefWatchers();
-  const { FileWatcher } = await import('./watcher.js');
-  const w = new FileWatcher((file) => saves.event(file), options.poll, (files) => { for (const f of files) saves.recheck(f); });
+  const w = host ? await host.start() : await workerWatching(watchEvents, options.poll);
   watcher = w;
-  for (const f of pendingWatch.splice(0)) w.add(f);
+  for (const [path, key] of pendingWatch.splice(0)) w.add(path, key);
+  for (const [link, key] of pendingLinks.splice(0)) w.addLink(link, key);
+  // a save made between a module's load and now had no watcher to see it (in a worker, the main thread's
+  // watcher may have reported it before this thread listened): compare each file with what runs
+  setImmediate(() => { for (const file of byFile.keys()) saves.recheck(file); }).unref();
   // warm up the patch path (SWC, the analysis) while the program starts, not at the first save
   setTimeout(() => {
     void import('./fast-path.js').then((m) => (fastModule = m), () => {});
@@ -163,106 +201,6 @@ async function startWatcher(): Promise<void> {
     void import('./patch.js').then((m) => (patchModule = m), () => {});
   }, 200).unref();
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Saves: one file at a time, last write wins; anything that deletes code waits out the debounce window,
-// because an editor that truncates before writing looks like "everything was deleted" for a moment.
-
-interface FileState { busy: boolean; again: boolean; reported: string | null; trailing: ReturnType<typeof setTimeout> | null; events: number }
-
-// chokidar throttles events per path (5 ms, and 50 ms for changes) without a trailing event, so the last
-// write of a burst can go unseen: once a burst has been quiet this long, the file is read once more.
-const TRAILING_CHECK_MS = 80;
-
-const saves = new (class {
-  private states = new Map<string, FileState>();
-
-  event(file: string): void {
-    const st = this.state(file);
-    st.events++;
-    if (st.trailing) clearTimeout(st.trailing);
-    st.trailing = setTimeout(() => { st.trailing = null; this.recheck(file); }, TRAILING_CHECK_MS);
-    st.trailing.unref();
-    if (st.busy) { st.again = true; return; }
-    void this.process(file);
-  }
-
-  private state(file: string): FileState {
-    let st = this.states.get(file);
-    if (!st) this.states.set(file, (st = { busy: false, again: false, reported: null, trailing: null, events: 0 }));
-    return st;
-  }
-
-  /** Process the file if its text differs from the running version (cheap when it does not). */
-  recheck(file: string): void {
-    const rec = byFile.get(file);
-    if (!rec) return;
-    let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { return; }
-    if (text === (rec.state?.source ?? rec.loadedSource) || seenBefore(file, onDisk(file, text))) return;
-    const st = this.state(file);
-    if (st.busy) { st.again = true; return; }
-    void this.process(file);
-  }
-
-  async process(file: string): Promise<void> {
-    const rec = byFile.get(file);
-    if (!rec) return;
-    const st = this.state(file);
-    if (st.busy) { st.again = true; return; }
-    st.busy = true;
-    try {
-      const { SaveRejected, ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
-      // A file caught in the middle of a write can parse (cut at a statement boundary, or empty between an
-      // in-place write's truncation and its data) and look like a save that deletes code, or not parse at
-      // all. Either is acted on only once the same text has been read twice, `debounce` ms apart, with no
-      // file event in between; a save that only changes or adds code applies at once.
-      let confirming: string | null = null, confirmingEvents = -1;
-      const confirmed = (text: string) => confirming === text && confirmingEvents === st.events;
-      const startConfirming = (text: string) => { confirming = text; confirmingEvents = st.events; };
-      for (;;) {
-        st.again = false;
-        let text: string;
-        try { text = readFileSync(file, 'utf8'); } catch { break; }
-        let running: string;
-        try { running = ensureState(rec).source; } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
-        const key = onDisk(file, text);
-        if (text === running || seenBefore(file, key)) { seenOnDisk.set(file, key); break; } // a live patch (Recoder) survives events that are not saves
-        let plan;
-        try {
-          plan = await planFor(rec, text);
-        } catch (e) {
-          if (!confirmed(text)) { startConfirming(text); await sleep(options.debounce); continue; }
-          this.report(rec, st, e, SaveRejected, text);
-          if (!st.again) break;
-          continue;
-        }
-        const risky = text.trim() === '' || plan.events.some((e) => e.type === 'delete');
-        if (risky && !confirmed(text)) { startConfirming(text); await sleep(options.debounce); continue; }
-        confirming = null;
-        if (st.again) continue; // a newer write arrived while planning
-        st.reported = null;
-        await apply(rec, plan);
-        seenOnDisk.set(file, key);
-        if (!st.again) break;
-      }
-    } catch (e) {
-      process.stderr.write(`jurig: internal error while patching ${file}: ${(e as Error)?.stack ?? e}\n`);
-    } finally {
-      st.busy = false;
-    }
-  }
-
-  private report(rec: ModuleRecord, st: FileState, e: unknown, Rejected: Function, text: string): void {
-    if (e instanceof Rejected) {
-      const r = e as Error & { line: number; column: number; frame: string };
-      const key = text + '\0' + r.message;
-      if (st.reported === key) return;
-      st.reported = key;
-      emit({ type: 'error', file: rec.file, line: r.line, column: r.column, message: r.message + ' (nothing was changed)', frame: r.frame });
-    } else throw e;
-  }
-})();
 
 /** Apply a plan: the API's hooks around it, then stack traces of unchanged code moved to their lines. */
 async function apply(rec: ModuleRecord, plan: import('./patch.js').Plan): Promise<void> {
@@ -280,23 +218,27 @@ async function apply(rec: ModuleRecord, plan: import('./patch.js').Plan): Promis
 export async function applySource(file: string, text: string): Promise<ApplyResult> {
   const rec = byFile.get(file);
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
-  const { ensureState } = patchModule ?? (patchModule = await import('./patch.js'));
+  const { ensureState } = await loadPatch();
   try {
     if (ensureState(rec).source === text) return { ok: true };
-    await apply(rec, await planFor(rec, text));
+    await apply(rec, (await planFor(rec, text)).plan);
     return { ok: true };
   } catch (e) {
     return { ok: false, error: e as Error };
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
-}
-
 async function resolveImport(rec: ModuleRecord, spec: string): Promise<(name: string) => unknown> {
-  const url = rec.meta.resolve(spec);
-  const ns = (await import(url)) as Record<string, unknown>;
+  let url: string | undefined, ns: Record<string, unknown>;
+  try {
+    url = rec.meta.resolve(spec);
+    ns = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    // a file a checkout has not written yet: the save waits for it (saves.ts), nothing is applied
+    if ((e as { code?: string })?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    const missing = /Cannot find module '([^']+)'/.exec((e as Error).message)?.[1] ?? (url && filePath(url));
+    throw new MissingImport(spec, missing ? resolvePath(missing) : null, e as Error);
+  }
   const target = records.get(url);
   return (name) => (name === '*' ? ns : target && !(name in ns) ? target.a[name] : ns[name]);
 }

@@ -154,39 +154,62 @@ export function normalize(info: ModuleInfo, start: number, end: number, holes: {
   within(info.verbatim, start, end, pieces, null);
   pieces.sort((a, b) => a.start - b.start || b.end - a.end);
   const js = info.js;
-  let out = '';
   let pos = start;
+  // The key is built from slices of js, not char by char: appending to a string and reading its last char
+  // flattens it each time (quadratic on a 5 MB statement). Trailing `,` and `;` are held back until the
+  // next char says whether they stay.
+  const parts: string[] = [];
+  let runFrom = -1, runTo = -1; // js[runFrom, runTo): copied, not yet in parts
+  let held = ''; // `,` and `;` after the run
+  let e1 = -1, e2 = -1; // the last two chars emitted (run and parts), without held
   let pendingSpace = false;
-  const last = () => out.charCodeAt(out.length - 1);
+  const any = () => e1 !== -1 || held.length > 0;
+  const last = () => (held ? held.charCodeAt(held.length - 1) : e1);
+  const beforeLast = () => (held.length >= 2 ? held.charCodeAt(held.length - 2) : held.length === 1 ? e1 : e2);
+  const flush = () => {
+    if (runFrom >= 0) { parts.push(js.slice(runFrom, runTo)); runFrom = -1; }
+    if (held) { parts.push(held); for (let k = 0; k < held.length; k++) { e2 = e1; e1 = held.charCodeAt(k); } held = ''; }
+  };
+  const text = (t: string) => {
+    if (!t) return;
+    flush();
+    parts.push(t);
+    e2 = t.length >= 2 ? t.charCodeAt(t.length - 2) : e1;
+    e1 = t.charCodeAt(t.length - 1);
+  };
   const emitCode = (from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const c = js.charCodeAt(i);
       if (isSpace(c)) { pendingSpace = true; continue; }
-      if (pendingSpace && out.length) {
+      if (pendingSpace && any()) {
         const p = last();
-        if ((isWord(p) && isWord(c)) || (p === c && (c === 43 || c === 45 || c === 47)) || (p === 47 && c === 42)) out += ' ';
+        if ((isWord(p) && isWord(c)) || (p === c && (c === 43 || c === 45 || c === 47)) || (p === 47 && c === 42)) text(' ');
       }
       pendingSpace = false;
+      if (c === 44 || c === 59) { held += js[i]; continue; }
       // `a,)` `a,}` `a,]` (not an elision `[a,,]`) and `;}` are `a)` `a}` `a]` `}`
-      if ((c === 41 || c === 125 || c === 93) && last() === 44 && !(c === 93 && (out.charCodeAt(out.length - 2) === 91 || out.charCodeAt(out.length - 2) === 44))) out = out.slice(0, -1);
-      if (c === 125) while (last() === 59) out = out.slice(0, -1);
-      out += js[i];
+      if ((c === 41 || c === 125 || c === 93) && last() === 44 && !(c === 93 && (beforeLast() === 91 || beforeLast() === 44))) held = held.slice(0, -1);
+      if (c === 125) while (held && last() === 59) held = held.slice(0, -1);
+      if (held || runFrom < 0 || runTo !== i) { flush(); runFrom = i; }
+      runTo = i + 1;
+      e2 = e1; e1 = c;
     }
   };
   for (const p of pieces) {
     if (p.start < pos) continue; // inside a hole or literal already emitted
     emitCode(pos, p.start);
     if (p.text === null) {
-      if (pendingSpace && out.length && isWord(last()) && isWord(js.charCodeAt(p.start))) out += ' ';
+      if (pendingSpace && any() && isWord(last()) && isWord(js.charCodeAt(p.start))) text(' ');
       pendingSpace = false;
-      out += info.strings.get(p.start) ?? js.slice(p.start, p.end);
+      text(info.strings.get(p.start) ?? js.slice(p.start, p.end));
     } else if (p.text === ' ') pendingSpace = true;
-    else { pendingSpace = false; out += p.text; }
+    else { pendingSpace = false; text(p.text); }
     pos = p.end;
   }
   emitCode(pos, end);
-  while (last() === 59) out = out.slice(0, -1);
-  return out;
+  while (held && last() === 59) held = held.slice(0, -1);
+  flush();
+  return parts.join('');
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -330,7 +330,7 @@ export function rewriteRange(
     if (r.name !== 'arguments' || r.binding) continue;
     if (!insideNonArrow(info, r.node.start, start, end)) throw new CannotApply('an arrow function that uses `arguments` of its enclosing function cannot be patched live', r.node.start);
   }
-  for (const m of info.metaRefs) if (m.start >= start && m.end <= end) edits.replace(m.start, m.end, '__jurig$m.meta');
+  for (const m of within(info.metaRefs, (m) => m.start, start, end)) if (m.end <= end) edits.replace(m.start, m.end, '__jurig$m.meta');
 
   // private methods and accessors added to a running class live in a table of the module (ModuleRecord)
   for (const p of ctx.virtualPrivate ? inRange(info.privateRefs, start, end) : []) {
@@ -365,16 +365,30 @@ export function rewriteRange(
 
   // nested definitions get guards bound to their cells
   const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
-  for (const d of info.defs) {
-    if (d === opts.skipDef || d.fn.start < start || d.fn.end > end) continue;
+  for (const d of within(info.defs, (d) => d.fn.start, start, end)) {
+    if (d === opts.skipDef || d.fn.end > end) continue;
     const { cell, layout } = ctx.nested(d);
     insertGuard(edits, d, cell, layout, names, depthOf(d));
   }
-  for (const c of info.classes) if (c.node.start >= start && c.node.end <= end) edits.insert(c.bodyStart, classRegistration(ctx.classKey(c), c.hasPrivate));
+  for (const c of within(info.classes, (c) => c.node.start, start, end)) if (c.node.end <= end) edits.insert(c.bodyStart, classRegistration(ctx.classKey(c), c.hasPrivate));
   return edits;
 }
 
 const refIndexCache = new WeakMap<ModuleInfo, Map<N, Ref>>();
+// A patch compiles one range of a module; a save can compile thousands (each function of a big module):
+// the definitions, classes and import.meta nodes of a range are found by binary search, not by a scan.
+const sortedBy = new WeakMap<object, unknown[]>();
+/** The items of `list` whose position `at` lies in [start, end), in position order. */
+function within<T extends object>(list: T[], at: (x: T) => number, start: number, end: number): T[] {
+  let sorted = sortedBy.get(list) as T[] | undefined;
+  if (!sorted) sortedBy.set(list, (sorted = [...list].sort((a, b) => at(a) - at(b))));
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (at(sorted[m]) < start) lo = m + 1; else hi = m; }
+  const out: T[] = [];
+  for (let i = lo; i < sorted.length && at(sorted[i]) < end; i++) out.push(sorted[i]);
+  return out;
+}
+
 function refIndex(info: ModuleInfo): Map<N, Ref> {
   let m = refIndexCache.get(info);
   if (!m) { m = new Map(info.refs.map((r) => [r.node, r])); refIndexCache.set(info, m); }
@@ -408,10 +422,17 @@ function isShorthand(info: ModuleInfo, id: N): boolean {
 /** The outermost nodes lying within [start, end). */
 function findNodeCovering(ast: N, start: number, end: number): N[] {
   const out: N[] = [];
-  walk(ast, (n) => {
+  const visit = (n: N) => {
     if (n.start >= start && n.end <= end) { out.push(n); return false; }
     if (n.end <= start || n.start >= end) return false;
-  });
+  };
+  // a module's statements are in order: only those overlapping the range are walked (a patch of each of
+  // 2,500 functions would otherwise walk past every statement for each)
+  const body: N[] | undefined = ast.type === 'Program' ? ast.body : undefined;
+  if (!body || ast.start >= start && ast.end <= end) { walk(ast, visit); return out; }
+  let lo = 0, hi = body.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (body[m].end <= start) lo = m + 1; else hi = m; }
+  for (let i = lo; i < body.length && body[i].start < end; i++) walk(body[i], visit);
   return out;
 }
 

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 // module itself is loaded through require() by the in-thread load hook (loader/load.ts)
 const swc = createRequire(import.meta.url)('@swc/core') as typeof Swc;
 import { type BaseMap, decodeMappings, identityMap } from './edits.js';
+import { tooDeep } from './nesting.js';
 import { tsOptionsFor } from './ts-options.js';
 
 export function isTypeScript(file: string): boolean {
@@ -34,6 +35,9 @@ export class CompileError extends Error {
  */
 export function toJs(source: string, file: string, format: 'module' | 'commonjs' = 'module'): JsOutput {
   if (!needsCompile(file)) return { js: source, base: identityMap(source) };
+  // SWC does not bound its recursion: a text nested deeper than the thread's stack kills the process
+  const deep = tooDeep(source, true);
+  if (deep) throw new CompileError(deep.message, deep.line, deep.column, codeFrame(source, deep.line, deep.column));
   const ts = tsOptionsFor(file);
   const jsx = /x$/.test(file);
   const automatic = jsx && ts.jsx.runtime === 'automatic';
@@ -100,14 +104,43 @@ function swcError(e: unknown, source: string): CompileError {
   return new CompileError(msg, line, column, codeFrame(source, line, column));
 }
 
+const FRAME_WIDTH = 100; // characters of a long line shown around the column
+// C0/C1 controls (but tab), and the bidirectional overrides and line separators that make a terminal show
+// text other than what the file holds
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const escapeControl = (s: string) => s.replace(CONTROL, (c) => (c.charCodeAt(0) <= 0xff ? '\\x' : '\\u') + c.charCodeAt(0).toString(16).padStart(c.charCodeAt(0) <= 0xff ? 2 : 4, '0'));
+
+/** A few lines around line:column (1-based) with a caret; control characters escaped, long lines cut. */
 export function codeFrame(source: string, line: number, column: number): string {
-  const lines = source.split(/\r?\n/);
-  const from = Math.max(1, line - 2), to = Math.min(lines.length, line + 2);
-  const width = String(to).length;
+  const from = Math.max(1, line - 2), to = line + 2;
+  // the lines from..to, without splitting all of a big file
+  let at = 0;
+  for (let l = 1; l < from && at !== -1; l++) { at = source.indexOf('\n', at); if (at !== -1) at++; }
+  const lines: string[] = [];
+  for (let l = from; l <= to && at !== -1 && at <= source.length; l++) {
+    const e = source.indexOf('\n', at);
+    lines.push(source.slice(at, e === -1 ? source.length : e).replace(/\r$/, ''));
+    at = e === -1 ? -1 : e + 1;
+  }
+  const last = from + lines.length - 1;
+  const width = String(last).length;
   const out: string[] = [];
-  for (let l = from; l <= to; l++) {
-    out.push(`${l === line ? '>' : ' '} ${String(l).padStart(width)} | ${lines[l - 1]}`);
-    if (l === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}^`);
+  const start = Math.max(0, column - 1 - FRAME_WIDTH / 2);
+  for (let l = from; l <= last; l++) {
+    let text = lines[l - from];
+    let caret = Math.max(0, column - 1);
+    // a long line: the same window of columns on every line of the frame
+    if (text.length > FRAME_WIDTH) {
+      const cut = text.slice(start, start + FRAME_WIDTH);
+      text = (start > 0 ? '…' : '') + cut + (start + FRAME_WIDTH < lines[l - from].length ? '…' : '');
+      caret = caret - start + (start > 0 ? 1 : 0);
+    } else if (start > 0 && lines.some((t) => t.length > FRAME_WIDTH)) {
+      text = '…' + text.slice(start);
+      caret = caret - start + 1;
+    }
+    const shown = escapeControl(text);
+    out.push(`${l === line ? '>' : ' '} ${String(l).padStart(width)} | ${shown}`);
+    if (l === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, escapeControl(text.slice(0, Math.max(0, caret))).length))}^`);
   }
   return out.join('\n');
 }
