@@ -13,11 +13,11 @@
 // Env: QUICK=1 short run; JURIG_BENCH_TOOLS=jurig,bun --hot,... to run some tools; JURIG_BENCH_CELLS=tiny,big
 // to run some cells (matched against "mod kind how load").
 import { spawn } from 'node:child_process';
-import { writeFileSync, renameSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { KINDS, expected, moduleText } from './edits.mjs';
-import { IN_PROCESS, TOOLS, prepare } from './peers.mjs';
+import { IN_PROCESS, TOOLS, kill, launch, save } from './peers.mjs';
 import {
   BENCH, BENCH_NM, NODE, QUICK, TSX_CLI, TSX_LOADER, ensureBenchDeps, ensureBuilt, fmt, median, pct, rm, shuffle, sleep, startHog, table,
   tmp, writeSection,
@@ -32,38 +32,6 @@ const onlyCells = process.env.JURIG_BENCH_CELLS?.split(',');
 
 // ---------------------------------------------------------------------------------------------------
 // Clients
-
-/** Line protocol over the child's stdin/stdout; an answer counts only if it answers the latest request. */
-class StdinClient {
-  constructor(child) {
-    this.child = child;
-    this.buf = '';
-    this.sent = 0;
-    this.recv = 0;
-    this.waiting = null;
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      this.buf += d;
-      let i;
-      while ((i = this.buf.indexOf('\n')) !== -1) {
-        const line = this.buf.slice(0, i);
-        this.buf = this.buf.slice(i + 1);
-        if (!/^v\d+:|^\{/.test(line)) continue; // a tool's own log line on stdout
-        if (++this.recv !== this.sent) continue; // late answer to a request that timed out
-        const w = this.waiting;
-        this.waiting = null;
-        w?.(line);
-      }
-    });
-  }
-  ask(timeout = 1000, line = 'q') {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.waiting = null; resolve(null); }, timeout);
-      this.waiting = (l) => { clearTimeout(timer); resolve(l); };
-      this.sent++;
-      this.child.stdin.write(line + '\n');
-    });
-  }
-}
 
 class HttpClient {
   constructor(port) {
@@ -83,46 +51,11 @@ class HttpClient {
   close() { this.agent.destroy(); }
 }
 
-let tmpN = 0;
-function save(dir, mod, how, text) {
-  const p = join(dir, `${mod}.ts`);
-  if (how === 'write') writeFileSync(p, text);
-  else {
-    const t = join(dir, `.${mod}.ts.${tmpN++}.tmp`);
-    writeFileSync(t, text);
-    renameSync(t, p);
-  }
-}
-
-function kill(child) {
-  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // In-process tools: one cell
 
 async function startTool(tool, mod, kind) {
-  const dir = tmp(`lat-${tool.replace(/\W+/g, '')}`);
-  writeFileSync(join(dir, `${mod}.ts`), moduleText(mod, kind, 0));
-  const [exe, args] = prepare(tool, dir, mod);
-  const child = spawn(exe, args, { cwd: dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-  const p = { tool, dir, child, client: new StdinClient(child), stderr: '', lat: [], misses: 0, stopped: null, error: null, rtt: NaN, text: moduleText(mod, kind, 0), consecutive: 0 };
-  child.stderr.setEncoding('utf8').on('data', (d) => { if (p.stderr.length < 20000) p.stderr += d; });
-  child.on('exit', (code, signal) => { p.exited = `exited (${signal ?? code})`; });
-  const t0 = performance.now();
-  for (;;) {
-    const a = await p.client.ask(2000);
-    if (a === expected(kind, 0)) break;
-    if (p.exited || performance.now() - t0 > 30000) {
-      p.error = `never answered v0 (${p.exited ?? 'timeout'}): ${p.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`;
-      return p;
-    }
-    await sleep(50);
-  }
-  const rtts = [];
-  for (let i = 0; i < 50; i++) { const s = performance.now(); await p.client.ask(); rtts.push(performance.now() - s); }
-  p.rtt = median(rtts);
-  return p;
+  return launch(tool, { mod, text: moduleText(mod, kind, 0), first: expected(kind, 0) });
 }
 
 async function editOnce(p, { mod, kind, how, timeout }, v) {

@@ -2,7 +2,7 @@
 // Every bench prints its table and writes bench/.results/<name>.md, which run-all.mjs assembles into
 // bench/RESULTS.md. Figures are medians over several processes because the machine is noisy.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, release, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,11 @@ export const TSX_CLI = join(BENCH_NM, 'tsx/dist/cli.mjs');
 export const TSX_LOADER = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 export const QUICK = process.env.JURIG_BENCH_QUICK === '1' || process.env.QUICK === '1';
 /** In-process peers, installed by bench's own `npm install` (bun ships its binary in @oven/bun-<platform>). */
-export const BUN = join(BENCH_NM, 'bun/bin/bun.exe');
+// `bun/bin/bun.exe` is a placeholder until bun's postinstall links the binary (package.json's allowScripts
+// lets it run); if scripts were skipped, the platform package's binary is the same file.
+const BUN_LINKED = join(BENCH_NM, 'bun/bin/bun.exe');
+const BUN_PLATFORM = join(BENCH_NM, `@oven/bun-${platform()}-${process.arch === 'arm64' ? 'aarch64' : 'x64'}/bin/bun`);
+export const BUN = existsSync(BUN_LINKED) && statSync(BUN_LINKED).size > 1e6 ? BUN_LINKED : BUN_PLATFORM;
 export const DYNOHOT_URL = new URL('./node_modules/dynohot/dist/loader/register.js', import.meta.url).href;
 export const HOT_HOOK_URL = new URL('./node_modules/hot-hook/build/src/register.js', import.meta.url).href;
 export const VITE_RUN = join(BENCH, 'peers/vite-run.mjs');
