@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { genModule } from './gen.mjs';
 import { kill, launch, save } from './peers.mjs';
-import { QUICK, ensureBenchDeps, ensureBuilt, fmt, pct, rm, shuffle, sleep, table, writeSection } from './lib.mjs';
+import { QUICK, writeVerdicts, ensureBenchDeps, ensureBuilt, fmt, pct, rm, shuffle, sleep, table, writeSection } from './lib.mjs';
 
 ensureBuilt();
 ensureBenchDeps();
@@ -115,3 +115,4 @@ ${t}
 `;
 console.log(md);
 writeSection('6-bigsaves', md);
+writeVerdicts('6-bigsaves', trows.map((r, i) => ({ goal: `${rows[i].name}: ${r.at(-2)}`, measured: `jurig ${r[2 + TOOLS.length + TOOLS.indexOf('jurig')]} ms (p50 / p90)`, verdict: r.at(-1).startsWith('met') ? 'met' : r.at(-1) ? 'MISSED' : 'not measured' })));

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { KINDS, expected, moduleText } from './edits.mjs';
 import { IN_PROCESS, TOOLS, kill, launch, save } from './peers.mjs';
 import {
-  BENCH, BENCH_NM, NODE, QUICK, TSX_CLI, TSX_LOADER, ensureBenchDeps, ensureBuilt, fmt, median, pct, rm, shuffle, sleep, startHog, table,
+  BENCH, BENCH_NM, NODE, QUICK, writeVerdicts, TSX_CLI, TSX_LOADER, ensureBenchDeps, ensureBuilt, fmt, median, pct, rm, shuffle, sleep, startHog, table,
   tmp, writeSection,
 } from './lib.mjs';
 
@@ -260,4 +260,17 @@ Verdict, jurig ≤ 0.5× Bun --hot at p50 and p90 in every body row: **${results
 `;
 console.log(md);
 writeSection('1-latency', md);
+const body = results.filter((x) => x.kind === 'body' && x.r.jurig?.lat.length && x.r['bun --hot']?.lat.length);
+const rs = (q) => body.map((x) => pct(x.r.jurig.lat, q) / pct(x.r['bun --hot'].lat, q));
+const range = (xs) => xs.length ? `${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)}×` : '—';
+const big = results.filter((x) => x.mod === 'big' && x.load === 'quiet' && x.r.jurig);
+const worst = big.map((x) => [pct(x.r.jurig.lat, 90), x]).sort((a, b) => b[0] - a[0])[0];
+writeVerdicts('1-latency', [
+  { goal: 'edit → new behaviour p50 and p90 ≤ 0.5× Bun --hot (body edits; tiny and 2,000 lines; in place and rename; quiet and CPU hog)',
+    measured: body.length ? `jurig ÷ Bun: p50 ${range(rs(50))}, p90 ${range(rs(90))} over ${body.length} cells` : 'not run',
+    verdict: body.length ? (allMet ? 'met' : 'MISSED') : 'not measured' },
+  { goal: 'any edit on a 2,000-line module ≤ 10 ms p90 (body, statement, several definitions, method add/remove, new function)',
+    measured: worst ? `worst p90 ${fmt(worst[0], 1)} ms (${worst[1].kind}, ${HOW[worst[1].how]}); ${big.map((x) => `${x.kind}/${HOW[x.how]} ${fmt(pct(x.r.jurig.lat, 90), 1)}`).join(', ')}` : 'not run',
+    verdict: worst ? (big.every((x) => pct(x.r.jurig.lat, 90) <= 10 && !x.r.jurig.misses) ? 'met' : 'MISSED') : 'not measured' },
+]);
 writeFileSync(join(BENCH, '.results', 'latency.json'), JSON.stringify({ results, restart }, null, 1));

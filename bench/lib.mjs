@@ -97,6 +97,16 @@ export function machine() {
   };
 }
 
+/**
+ * This bench's verdicts for the summary at the top of RESULTS.md: [{ goal, measured, verdict }], verdict
+ * 'met' | 'MISSED' | 'not measured'.
+ */
+export function writeVerdicts(name, list) {
+  const dir = join(BENCH, '.results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.verdicts.json`), JSON.stringify(list, null, 1));
+}
+
 /** Write this bench's section (markdown) for RESULTS.md and echo it. */
 export function writeSection(name, markdown) {
   const dir = join(BENCH, '.results');

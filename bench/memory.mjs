@@ -9,7 +9,7 @@
 // Env: QUICK=1; JURIG_BENCH_TOOLS=jurig,...; JURIG_BENCH_SAVES=<n> for jurig.
 import { genModule } from './gen.mjs';
 import { IN_PROCESS, TOOLS, kill, launch, save } from './peers.mjs';
-import { QUICK, ensureBenchDeps, ensureBuilt, fmt, pct, rm, sleep, slope, table, writeSection } from './lib.mjs';
+import { QUICK, writeVerdicts, ensureBenchDeps, ensureBuilt, fmt, pct, rm, sleep, slope, table, writeSection } from './lib.mjs';
 
 ensureBuilt();
 ensureBenchDeps();
@@ -18,9 +18,9 @@ const LONG = Number(process.env.JURIG_BENCH_SAVES) || (QUICK ? 1000 : 10000); //
 const SAVES = {
   jurig: QUICK ? 200 : 1000,
   'bun --hot': QUICK ? 200 : 2000,
-  vite: QUICK ? 100 : 1000,
-  'hot-hook': QUICK ? 100 : 1000,
-  dynohot: QUICK ? 40 : 300, // ≥ 100 ms per save (its debounce)
+  vite: QUICK ? 100 : 500,
+  'hot-hook': QUICK ? 100 : 500,
+  dynohot: QUICK ? 40 : 150, // ≥ 100 ms per save (its debounce)
 };
 const onlyTools = process.env.JURIG_BENCH_TOOLS?.split(',');
 const HOW = process.env.JURIG_BENCH_HOW || 'rename';
@@ -137,3 +137,6 @@ ${detail.map((d) => '- ' + d).join('\n')}
 `;
 console.log(md);
 writeSection('4-memory', md);
+writeVerdicts('4-memory', [{ goal: 'memory per save ≤ 2 KB and flat (10,000 saves of one function)',
+  measured: rows.filter((r) => r[0].startsWith('jurig')).map((r) => `${r[0]}: ${r[1]} saves, ${r[4]} KB/save (halves ${r[5]})`).join('; ') || 'not run',
+  verdict: verdict === 'met' ? 'met' : verdict === 'MISSED' ? 'MISSED' : 'not measured' }]);
