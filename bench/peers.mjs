@@ -13,7 +13,9 @@
 //   hot-hook   `node --import tsx --import hot-hook/register app.ts`: the module is a boundary imported
 //              with `await import('./mod.ts', import.meta.hot?.boundary)` on each request (its docs).
 //   vite       Vite's module runner with HMR (peers/vite-run.mjs); the app accepts the module with a
-//              callback that keeps the new `handle` (Vite's HMR API).
+//              callback that keeps the new `handle` (Vite's HMR API). The callback ignores a version
+//              without `handle`: Vite applies the empty file an in-place write shows for a moment (torn
+//              read), and the app would then crash on its next request.
 import { spawn } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,7 +86,7 @@ createInterface({ input: process.stdin }).on('line', async (l) => {
 import { createInterface } from 'node:readline';
 const heap = ${GC_NODE};
 let h = handle;
-import.meta.hot?.accept('./${mod}.ts', (m) => { if (m) h = m.handle; });
+import.meta.hot?.accept('./${mod}.ts', (m) => { if (m?.handle) h = m.handle; });
 createInterface({ input: process.stdin }).on('line', ${onLine('h')});
 `,
     cmd: (app, { gc } = {}) => [NODE, [...(gc ? ['--expose-gc'] : []), VITE_RUN, `./${app}`]],
