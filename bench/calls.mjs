@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   QUICK, REGISTER_URL, TSX_LOADER, ensureBenchDeps, ensureBuilt, fmt, jurigEnv, lastJson, median, ratio, rm, run, table, tmp,
-  writeSection,
+  writeSection, writeVerdicts,
 } from './lib.mjs';
 
 ensureBuilt();
@@ -141,3 +141,13 @@ ${t}
 `;
 console.log(md);
 writeSection('2b-calls', md);
+{
+  const m = (k, ph) => median(samples[k]?.[ph] ?? []);
+  const closure = m('closure', 'unpatched') / m('closure', 'plain');
+  const cliff = ['function', 'method'].map((k) => m(k, '10 patches') / m(k, '1 patch'));
+  writeVerdicts('2b-calls', [
+    { goal: 'closures ≤ 1.5× (unpatched, microbenchmark)', measured: `${fmt(closure, 2)}×`, verdict: Number.isFinite(closure) ? (closure <= 1.5 ? 'met' : 'MISSED') : 'not measured' },
+    { goal: 'no megamorphic cliff: a function/method patched 10 times costs ≤ 1.25× one patched once', measured: `function ${fmt(cliff[0], 2)}×, method ${fmt(cliff[1], 2)}× (after 10 ÷ after 1 patch)`,
+      verdict: cliff.every(Number.isFinite) ? (cliff.every((x) => x <= 1.25) ? 'met' : 'MISSED') : 'not measured' },
+  ]);
+}

@@ -2,7 +2,7 @@
 // Every bench prints its table and writes bench/.results/<name>.md, which run-all.mjs assembles into
 // bench/RESULTS.md. Figures are medians over several processes because the machine is noisy.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, release, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,16 @@ export const BENCH_NM = join(BENCH, 'node_modules');
 /** tsx as the restart peers and the start-up baseline use it (bench's own copy, same version as jurig's). */
 export const TSX_CLI = join(BENCH_NM, 'tsx/dist/cli.mjs');
 export const TSX_LOADER = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-export const QUICK = process.env.JURIG_BENCH_QUICK === '1';
+export const QUICK = process.env.JURIG_BENCH_QUICK === '1' || process.env.QUICK === '1';
+/** In-process peers, installed by bench's own `npm install` (bun ships its binary in @oven/bun-<platform>). */
+// `bun/bin/bun.exe` is a placeholder until bun's postinstall links the binary (package.json's allowScripts
+// lets it run); if scripts were skipped, the platform package's binary is the same file.
+const BUN_LINKED = join(BENCH_NM, 'bun/bin/bun.exe');
+const BUN_PLATFORM = join(BENCH_NM, `@oven/bun-${platform()}-${process.arch === 'arm64' ? 'aarch64' : 'x64'}/bin/bun`);
+export const BUN = existsSync(BUN_LINKED) && statSync(BUN_LINKED).size > 1e6 ? BUN_LINKED : BUN_PLATFORM;
+export const DYNOHOT_URL = new URL('./node_modules/dynohot/dist/loader/register.js', import.meta.url).href;
+export const HOT_HOOK_URL = new URL('./node_modules/hot-hook/build/src/register.js', import.meta.url).href;
+export const VITE_RUN = join(BENCH, 'peers/vite-run.mjs');
 
 export function ensureBuilt() {
   if (!existsSync(CLI)) {
@@ -27,7 +36,7 @@ export function ensureBuilt() {
 }
 
 export function ensureBenchDeps() {
-  if (existsSync(join(BENCH_NM, '.package-lock.json')) && existsSync(TSX_CLI)) return;
+  if (existsSync(join(BENCH_NM, '.package-lock.json')) && existsSync(TSX_CLI) && existsSync(BUN) && existsSync(join(BENCH_NM, 'vite'))) return;
   console.log('bench: installing bench/node_modules (npm install in bench/) ...');
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: BENCH, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm install in bench/ failed');
@@ -88,6 +97,16 @@ export function machine() {
   };
 }
 
+/**
+ * This bench's verdicts for the summary at the top of RESULTS.md: [{ goal, measured, verdict }], verdict
+ * 'met' | 'MISSED' | 'not measured'.
+ */
+export function writeVerdicts(name, list) {
+  const dir = join(BENCH, '.results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.verdicts.json`), JSON.stringify(list, null, 1));
+}
+
 /** Write this bench's section (markdown) for RESULTS.md and echo it. */
 export function writeSection(name, markdown) {
   const dir = join(BENCH, '.results');
@@ -134,3 +153,32 @@ export function jurigEnv(options) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Least-squares slope of ys over xs. */
+export function slope(xs, ys) {
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const mx = xs.reduce((a, b) => a + b, 0) / n, my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0, den = 0;
+  for (let i = 0; i < n; i++) { num += (xs[i] - mx) * (ys[i] - my); den += (xs[i] - mx) ** 2; }
+  return num / den;
+}
+
+export function shuffle(xs) {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [a[i], a[j]] = [a[j], a[i]]; }
+  return a;
+}
+
+/**
+ * The "CPU hog": one busy process per core beside the measurement (same priority), so every tool
+ * measured in the same round competes with it. Returns a stop function.
+ */
+export function startHog(n = cpus().length) {
+  const kids = Array.from({ length: n }, () =>
+    spawn(process.execPath, ['-e', 'let x = 0; for (;;) { x = (x * 31 + 7) | 0; }'], { stdio: 'ignore' }));
+  return async () => {
+    for (const k of kids) { try { k.kill('SIGKILL'); } catch { /* gone */ } }
+    await sleep(200);
+  };
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tmp, rm } from './lib.mjs';
 import {
   BENCH, BENCH_NM, QUICK, REGISTER_URL, ensureBenchDeps, ensureBuilt, fmt, jurigEnv, lastJson, median, ratio, run, table,
-  verdict, writeSection,
+  verdict, writeSection, writeVerdicts,
 } from './lib.mjs';
 
 ensureBuilt();
@@ -76,3 +76,5 @@ ${t}
 `;
 console.log(md);
 writeSection('2a-overhead', md);
+writeVerdicts('2a-overhead', [{ goal: 'run time ≤ 1.03× on every real program (CPU)', measured: rows.map((r) => `${r[0]} ${r[4]}`).join(', '),
+  verdict: rows.length && rows.every((r) => r[7] === 'met') ? 'met' : rows.some((r) => r[7] === 'NOT MEASURED') ? 'not measured' : 'MISSED' }]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { genApp } from './gen.mjs';
 import {
   CLI, QUICK, REGISTER_URL, TSX_LOADER, ensureBenchDeps, ensureBuilt, fmt, jurigEnv, lastJson, machine, median, ratio,
-  rm, run, table, tmp, verdict, writeSection,
+  rm, run, table, tmp, verdict, writeSection, writeVerdicts,
 } from './lib.mjs';
 
 ensureBuilt();
@@ -71,3 +71,7 @@ ${t}
 `;
 console.log(md);
 writeSection('3-startup', md);
+writeVerdicts('3-startup', Object.entries(goals).map(([k, g]) => {
+  const c = median(res[k].cpu) / bc;
+  return { goal: `start-up ${k.startsWith('jurig cold') ? 'cold' : 'warm'} ≤ ${g}× \`node --import tsx\` (CPU, 300 modules)`, measured: `${fmt(c, 2)}×`, verdict: Number.isFinite(c) ? (c <= g ? 'met' : 'MISSED') : 'not measured' };
+}));
