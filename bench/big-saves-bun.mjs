@@ -103,7 +103,7 @@ const trows = out.map(({ row, bytes, lines, fns, changed, tools }) => {
   return [row.name, `${(bytes / 1024).toFixed(0)} KB, ${lines} lines${row.replaceAll ? `; changes ${changed} of its ${fns} functions` : ''}`, ...TOOLS.map((t) => fmt(tools[t].startMs, 0)), ...TOOLS.map((t) => cell(tools[t], row)), `${row.edits}`, row.goal === null ? 'applies' : `≤ ${row.goal} ms p90`, v];
 });
 const t = table(['edit', 'module', ...TOOLS.map((x) => `${x} start ms`), ...TOOLS.map((x) => `${x} p50 / p90 ms`), 'saves', 'goal (jurig)', ''], trows);
-const md = `## 6. Big saves (\`node bench/bigsaves.mjs\`)
+const md = `## 8. Big saves beside Bun (\`node bench/big-saves-bun.mjs\`)
 
 Save (temp file + rename) → first answer from the new code, on generated TypeScript modules of 300 KB and
 5 MB (bench/gen.mjs) with \`CONFIG.version = 'vN';\` in the middle, read by \`handle()\`. jurig and Bun --hot

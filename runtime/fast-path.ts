@@ -5,7 +5,7 @@
 // Measured on a 2,400-line TypeScript module: ~22 ms per save through the full path.
 import { analyze, type ClassInfo, type Def, parseModule, Scope } from '../loader/transform/analyze.js';
 import { cachedLineStarts, lineIndex } from '../loader/transform/edits.js';
-import { type Analysed, analyseSource, sourceOffset, withoutBoundImports } from '../loader/transform/index.js';
+import { type Analysed, analyseSource, sourceOffsets, withoutBoundImports } from '../loader/transform/index.js';
 import { layoutOf } from '../loader/transform/instrument.js';
 import { toJs } from '../loader/transform/to-js.js';
 import type { JurigEvent } from './events.js';
@@ -13,6 +13,7 @@ import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { correspond, pairNestedClass, TreePairer } from './match.js';
 import { compatible, ensureState, freshClassKey, makeCompiler, type Plan, shownText } from './patch.js';
 import { regionOf, splice } from './region.js';
+import { textChange } from './text-change.js';
 import { labelOf, ownText, privateNames, shapeOf } from './structure.js';
 
 const isInside = (d: Def, root: Def) => { for (let p = d.parent; p; p = p.parent) if (p === root) return true; return false; };
@@ -26,14 +27,16 @@ interface SourceSpan { start: number; first: number; close: number }
 const spans = new WeakMap<Analysed, Map<Def, SourceSpan | null>>();
 
 
+const mappers = new WeakMap<Analysed, (jsOffset: number) => number | null>();
+
 function spanOf(an: Analysed, source: string, d: Def): SourceSpan | null {
   let m = spans.get(an);
   if (!m) spans.set(an, (m = new Map()));
   if (m.has(d)) return m.get(d)!;
   let span: SourceSpan | null = null;
   if (d.fn.body.type === 'BlockStatement' && d.fn.body.body.length > 0) {
-    const identity = an.js === source;
-    const at = (o: number) => (identity ? o : sourceOffset(an, source, o));
+    let at = mappers.get(an);
+    if (!at) mappers.set(an, (at = sourceOffsets(an, source)));
     const start = at(d.start), first = at(d.fn.body.body[0].start), close = at(d.fn.body.end - 1);
     if (start !== null && first !== null && close !== null && source[close] === '}' && start < first && first < close) span = { start, first, close };
   }
@@ -65,11 +68,7 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   // where SWC's output of a body depends on the rest of the file, only the full path is right: inlined
   // const enums, namespace members (rewritten to `Ns.x`), class fields moved into constructors
   if (/\bconst\s+enum\b|\b(namespace|module)\s+[\w.]+\s*\{/.test(newSource)) return null;
-  let a = 0;
-  while (a < old.length && a < newSource.length && old.charCodeAt(a) === newSource.charCodeAt(a)) a++;
-  let b = 0;
-  while (b < old.length - a && b < newSource.length - a && old.charCodeAt(old.length - 1 - b) === newSource.charCodeAt(newSource.length - 1 - b)) b++;
-  const oldEnd = old.length - b, newEnd = newSource.length - b;
+  const { a, oldEnd, newEnd } = textChange(old, newSource);
   if (a === oldEnd && a === newEnd) return null;
 
   // the innermost definition whose body holds the whole change, and no definition inside it is touched

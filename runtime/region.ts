@@ -6,13 +6,14 @@
 // first needs it. Anything the region cannot answer alone takes the full path (return null).
 import { analyze, type BindingKind, type ClassInfo, type Def, moduleLevelNames, type ModuleInfo, type N, parseModule, parseScript, walk } from '../loader/transform/analyze.js';
 import { cachedLineStarts, lineIndex } from '../loader/transform/edits.js';
-import { type Analysed, sourceOffset } from '../loader/transform/index.js';
+import { type Analysed, sourceOffsets } from '../loader/transform/index.js';
 import { isTypeScript, toJs } from '../loader/transform/to-js.js';
 import type { JurigEvent } from './events.js';
 import { correspond } from './match.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { ensureState, type Plan, planVersions } from './patch.js';
 import { seedShape, shapeOf } from './structure.js';
+import { textChange } from './text-change.js';
 
 /** Where each top-level statement's chunk starts in the user's text (a chunk runs to the next one), or null
  * when a statement does not start a line there and in the JavaScript (then regions are not cut). */
@@ -20,9 +21,9 @@ const chunkCache = new WeakMap<Analysed, number[] | null>();
 function chunkStarts(an: Analysed, source: string): number[] | null {
   if (chunkCache.has(an)) return chunkCache.get(an)!;
   let out: number[] | null = [];
-  const js = an.js;
+  const js = an.js, toSource = sourceOffsets(an, source);
   for (const st of an.info.statements) {
-    const at = sourceOffset(an, source, st.start);
+    const at = toSource(st.start);
     if (at === null || (at > 0 && source[at - 1] !== '\n') || (st.start > 0 && js[st.start - 1] !== '\n') || (out.length && at <= out[out.length - 1])) { out = null; break; }
     out.push(at);
   }
@@ -54,11 +55,7 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
   // (a CommonJS file's 'use strict' would not reach a region parsed alone)
   if (an.format !== 'module' && info.statements[0].directive !== undefined) return null;
   // where the text changed
-  let a = 0;
-  while (a < old.length && a < newSource.length && old.charCodeAt(a) === newSource.charCodeAt(a)) a++;
-  let b = 0;
-  while (b < old.length - a && b < newSource.length - a && old.charCodeAt(old.length - 1 - b) === newSource.charCodeAt(newSource.length - 1 - b)) b++;
-  const oldEnd = old.length - b;
+  const { a, oldEnd } = textChange(old, newSource);
   const starts = chunkStarts(an, old);
   if (!starts) return null;
   // the chunks the change touches (and, for an insertion at a chunk's edge, the one before it)

@@ -248,6 +248,9 @@ const loadedSources = new Map<ModuleRecord, string>();
 function updateLineShifts(rec: ModuleRecord, before: string): void {
   if (!loadedSources.has(rec)) loadedSources.set(rec, before);
   try {
-    setLineShift(rec.url, lineShift(loadedSources.get(rec)!, rec.state!.source));
+    // worked out when a stack trace first needs it, not on the way to the patch
+    const loaded = loadedSources.get(rec)!, now = rec.state!.source;
+    let shift: ReturnType<typeof lineShift> | undefined;
+    setLineShift(rec.url, loaded === now ? null : (line) => (shift === undefined ? (shift = lineShift(loaded, now)) : shift)?.(line) ?? line);
   } catch { /* stack shifting is best effort */ }
 }

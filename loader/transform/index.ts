@@ -89,12 +89,19 @@ export function analyseSource(source: string, file: string): Analysed {
 
 /** Where a JS offset of an analysed text is in the user's file, if a source map segment sits exactly there. */
 export function sourceOffset(an: Analysed, source: string, jsOffset: number): number | null {
-  if (an.js === source || an.base.length === 0) return jsOffset;
+  return sourceOffsets(an, source)(jsOffset);
+}
+
+/** sourceOffset for many offsets of one version: the line tables are looked up once. */
+export function sourceOffsets(an: Analysed, source: string): (jsOffset: number) => number | null {
+  if (an.js === source || an.base.length === 0) return (o) => o;
   const jsStarts = cachedLineStarts(an.js), srcStarts = cachedLineStarts(source);
-  const l = lineIndex(jsStarts, jsOffset);
-  const col = jsOffset - jsStarts[l];
-  for (const seg of an.base[l] ?? []) if (seg[0] === col && seg.length >= 4) return srcStarts[seg[2]!] + seg[3]!;
-  return null;
+  return (jsOffset) => {
+    const l = lineIndex(jsStarts, jsOffset);
+    const col = jsOffset - jsStarts[l];
+    for (const seg of an.base[l] ?? []) if (seg[0] === col && seg.length >= 4) return srcStarts[seg[2]!] + seg[3]!;
+    return null;
+  };
 }
 
 /** Module syntax made only of imports from a JSX runtime (`react/jsx-runtime`, `<source>/jsx-dev-runtime`). */
