@@ -18,7 +18,7 @@ import { textChange } from './text-change.js';
 /** Where each top-level statement's chunk starts in the user's text (a chunk runs to the next one), or null
  * when a statement does not start a line there and in the JavaScript (then regions are not cut). */
 const chunkCache = new WeakMap<Analysed, number[] | null>();
-function chunkStarts(an: Analysed, source: string): number[] | null {
+export function chunkStarts(an: Analysed, source: string): number[] | null {
   if (chunkCache.has(an)) return chunkCache.get(an)!;
   let out: number[] | null = [];
   const js = an.js, toSource = sourceOffsets(an, source);
