@@ -237,6 +237,6 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   return {
     next, bindings: rec.bindings!,
     updates: [{ path: root.path, cell: entry.cell, fn, line, text: shownText(js, top) }],
-    adds: [], deletes: [], runs: [], imports: [], events, disposals: [], drops: false, inPlace: true,
+    adds: [], deletes: [], runs: [], imports: [], events, disposals: [], drops: false,
   };
 }

@@ -106,7 +106,6 @@ export interface Plan {
   events: JurigEvent[]; // logged when applied
   disposals: Owner[]; // effects: owners of the statements this save replaces or deletes, last first
   drops: boolean; // more running statements go than new ones come: the save may be a torn or emptied file
-  inPlace: boolean; // every statement is paired with a running one: none added, none removed
 }
 
 export function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
@@ -337,16 +336,16 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
   // replaced or deleted are disposed before the new ones run
   const owners: (Owner | undefined)[] = new Array(info.statements.length);
   const keptOwner = new Uint8Array(old.statements.length), paired = new Uint8Array(old.statements.length);
-  let unpaired = 0, added = 0, removed = 0;
+  let unpaired = 0;
   for (let j = 0; j < runs.length; j++) {
-    if (corr.stmt[j] === -1) { unpaired++; added++; continue; }
+    if (corr.stmt[j] === -1) { unpaired++; continue; }
     paired[corr.stmt[j]] = 1;
     if (!runs[j]) { owners[j] = state.owners[corr.stmt[j]]; keptOwner[corr.stmt[j]] = 1; }
   }
   const disposals: Owner[] = [];
   const [oldFrom, oldTo] = range ?? [0, old.statements.length];
   for (let i = oldTo - 1; i >= oldFrom; i--) {
-    if (!paired[i]) { unpaired--; removed++; }
+    if (!paired[i]) unpaired--;
     const o = state.owners[i];
     if (o && !keptOwner[i]) { o.line = originalPos(state.an, old.statements[i].start).line; disposals.push(o); }
   }
@@ -416,7 +415,7 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
   }
 
   const cells = info.defs.map(cellFor);
-  return { bindings, updates, adds, deletes, runs: runList, imports, events, recreated, cells, classKeys, retired, realPrivates, owners, disposals, drops: unpaired < 0, inPlace: added === 0 && removed === 0 };
+  return { bindings, updates, adds, deletes, runs: runList, imports, events, recreated, cells, classKeys, retired, realPrivates, owners, disposals, drops: unpaired < 0 };
 }
 
 /** A registration key for a new class that no class of the module used before. */

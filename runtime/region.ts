@@ -18,7 +18,7 @@ import { textChange } from './text-change.js';
 /** Where each top-level statement's chunk starts in the user's text (a chunk runs to the next one), or null
  * when a statement does not start a line there and in the JavaScript (then regions are not cut). */
 const chunkCache = new WeakMap<Analysed, number[] | null>();
-export function chunkStarts(an: Analysed, source: string): number[] | null {
+function chunkStarts(an: Analysed, source: string): number[] | null {
   if (chunkCache.has(an)) return chunkCache.get(an)!;
   let out: number[] | null = [];
   const js = an.js, toSource = sourceOffsets(an, source);
@@ -174,7 +174,7 @@ export function splice(old: Analysed, reg: Region): Analysed {
   const [await0, await2] = cut(o.awaitTopLevel, (x) => x.start);
   // positions: region nodes by +jsA, nodes after the region by +delta
   for (const st of r.statements) shiftTree(st, jsA);
-  for (const st of o.statements.slice(i1)) shiftTree(st, delta);
+  if (delta !== 0) for (const st of o.statements.slice(i1)) shiftTree(st, delta);
   const statements = [...o.statements.slice(0, i0), ...r.statements, ...o.statements.slice(i1)];
   const ast = { ...o.ast, end: js.length, body: statements };
 
@@ -184,9 +184,9 @@ export function splice(old: Analysed, reg: Region): Analysed {
   const moveScope = (s: { start: number; end: number } | null, by: number) => { if (s && s !== moduleScope && !moved.has(s)) { moved.add(s); s.start += by; s.end += by; } };
   (moduleScope as { end: number }).end = js.length;
   const afterDefs = o.defs.filter((d) => d.stmt >= i1);
-  for (const d of afterDefs) { d.start += delta; d.end += delta; for (let s = d.scope; s && s !== moduleScope; s = s.parent) moveScope(s, delta); }
+  if (delta !== 0) for (const d of afterDefs) { d.start += delta; d.end += delta; for (let s = d.scope; s && s !== moduleScope; s = s.parent) moveScope(s, delta); }
   for (const d of r.defs) { d.start += jsA; d.end += jsA; for (let s = d.scope; s && s !== r.moduleScope; s = s.parent) moveScope(s, jsA); }
-  for (const x of refs2) moveScope(x.binding?.scope ?? null, delta);
+  if (delta !== 0) for (const x of refs2) moveScope(x.binding?.scope ?? null, delta);
   for (const x of r.refs) moveScope(x.binding && x.binding.scope !== r.moduleScope ? x.binding.scope : null, jsA);
   for (const s of moved) if ((s as { parent: unknown }).parent === r.moduleScope) (s as { parent: unknown }).parent = moduleScope;
 

@@ -41,7 +41,6 @@ function listenForLinks(): void {
 let patchModule: typeof import('./patch.js') | null = null;
 let fastModule: typeof import('./fast-path.js') | null = null;
 let regionModule: typeof import('./region.js') | null = null;
-let hunksModule: typeof import('./hunks.js') | null = null;
 const FAST_PATH = !process.env.JURIG_NO_FASTPATH;
 
 const idleAnalysis = new Set<ModuleRecord>();
@@ -55,9 +54,7 @@ async function planFor(rec: ModuleRecord, text: string): Promise<Planned> {
   if (FAST_PATH) {
     const fast = fastModule ?? (fastModule = await import('./fast-path.js'));
     const region = regionModule ?? (regionModule = await import('./region.js'));
-    const hunks = hunksModule ?? (hunksModule = await import('./hunks.js'));
-    const one = (t: string) => fast.planFast(rec, t) ?? region.planRegion(rec, t);
-    const plan = fast.planFast(rec, text) ?? hunks.planHunks(rec, text, one) ?? region.planRegion(rec, text);
+    const plan = fast.planFast(rec, text) ?? region.planRegion(rec, text);
     if (plan) {
       // the whole new version is analysed once the program has answered, not on the way to the patch
       // (one pending timer per module, however fast the saves come)
