@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `jurig [options] <script> [args...]`: runs the script with jurig's loader, with its arguments in
 // process.argv as node would give them, and its own exit code.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,8 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { defaultOptions, ENV_KEY, type JurigOptions } from '../loader/options.js';
 import { checkNodeFlags, takesValue } from './node-flags.js';
 import { respawnWithNodeFlags } from './respawn.js';
+import { reportStartupThrow, startupSyntaxError, waitsForFix } from './start-errors.js';
+import { REPORT_ENV, waitForFixThenRun } from './wait-for-fix.js';
 
 const HELP = `Usage: jurig [options] [script.ts|script.js] [args...]
 
@@ -93,6 +95,10 @@ function inheritLoaderInWorkers(): void {
 }
 
 async function main(): Promise<void> {
+  const startArgs = process.argv.slice(2), startExecArgv = [...process.execArgv];
+  // set when this process was started again after a start-up error was fixed (cli/wait-for-fix.ts)
+  const report = process.env[REPORT_ENV];
+  delete process.env[REPORT_ENV];
   const split = splitArgs(process.argv.slice(2));
   const { own } = split;
   let { script, rest } = split;
@@ -150,7 +156,21 @@ async function main(): Promise<void> {
   }
   const file = resolve(script);
   if (!existsSync(file)) fail(`cannot find the script ${script}`);
+  if (statSync(file).isDirectory()) fail(`${script} is a directory: give the file to run (for example ${script.replace(/[\\/]$/, '')}/index.ts)`);
   process.argv.splice(1, process.argv.length - 1, file, ...rest);
+  try {
+    await runScript(file, formatOf);
+  } catch (e) {
+    const syntax = startupSyntaxError(e);
+    if (!syntax) return reportStartupThrow(e);
+    process.stderr.write(syntax.text + '\n');
+    if (report) writeFileSync(report, syntax.file);
+    else if (waitsForFix()) await waitForFixThenRun(syntax.file, startExecArgv, startArgs);
+    process.exit(1);
+  }
+}
+
+async function runScript(file: string, formatOf: (file: string) => string | null): Promise<void> {
   // a CommonJS script is the main module, as under node (`require.main === module`); an ES module is imported
   let format = null;
   try { format = formatOf(file); } catch { /* does not compile: the import reports it as it always does */ }
