@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // `jurig [options] <script> [args...]`: runs the script with jurig's loader, with its arguments in
 // process.argv as node would give them, and its own exit code.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { defaultOptions, ENV_KEY, type JurigOptions } from '../loader/options.js';
+import { checkNodeFlags, takesValue } from './node-flags.js';
+import { respawnWithNodeFlags } from './respawn.js';
+import { reportStartupThrow, startupSyntaxError, waitsForFix } from './start-errors.js';
+import { REPORT_ENV, waitForFixThenRun } from './wait-for-fix.js';
 
 const HELP = `Usage: jurig [options] [script.ts|script.js] [args...]
 
 Runs the script with live code patching: edit a function, a method or a closure, save, and the running
 program uses the new code at its next call. Without a script, starts a live REPL.
+
+Node's own options before the script (--env-file=.env, --inspect, --conditions=x, --import x, …) are
+given to the Node process that runs the program.
 
 Options:
   -v, --verbose          log every watched file and every update (Watch/Update/Add/Delete/Run)
@@ -42,18 +49,30 @@ const OPTIONS = {
 } as const;
 
 const WITH_VALUE = new Set(['-w', '--watch', '-d', '--debounce', '--poll', '-m', '--loop', '--xloop']);
+const OWN_LONG = new Set(Object.keys(OPTIONS).map((k) => `--${k}`));
+const OWN_SHORT = new Set<string>(Object.values(OPTIONS).flatMap((o) => ('short' in o ? [o.short] : [])));
 
-/** jurig's own options come before the script; everything from the script on belongs to the script. */
-export function splitArgs(argv: string[]): { own: string[]; script: string | null; rest: string[] } {
+/** jurig's options, or a group of its short flags (`-vi`, `-wsrc`). */
+function isOwn(arg: string): boolean {
+  if (arg.startsWith('--')) return OWN_LONG.has(arg.split('=')[0]);
+  return OWN_SHORT.has(arg[1]);
+}
+
+/** Options come before the script; everything from the script on belongs to the script. Of the options,
+ * jurig's own are `own` and all others are taken as Node's (`node`), for the Node that runs the program. */
+export function splitArgs(argv: string[]): { own: string[]; node: string[]; script: string | null; rest: string[] } {
   const own: string[] = [];
+  const node: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--') return { own, script: argv[i + 1] ?? null, rest: argv.slice(i + 2) };
-    if (!a.startsWith('-') || a === '-') return { own, script: a, rest: argv.slice(i + 1) };
-    own.push(a);
-    if (WITH_VALUE.has(a) && i + 1 < argv.length) own.push(argv[++i]);
+    if (a === '--') return { own, node, script: argv[i + 1] ?? null, rest: argv.slice(i + 2) };
+    if (!a.startsWith('-') || a === '-') return { own, node, script: a, rest: argv.slice(i + 1) };
+    const into = isOwn(a) ? own : node;
+    into.push(a);
+    const withValue = into === own ? WITH_VALUE.has(a) : takesValue(a);
+    if (withValue && i + 1 < argv.length) into.push(argv[++i]);
   }
-  return { own, script: null, rest: [] };
+  return { own, node, script: null, rest: [] };
 }
 
 function fail(message: string): never {
@@ -76,6 +95,10 @@ function inheritLoaderInWorkers(): void {
 }
 
 async function main(): Promise<void> {
+  const startArgs = process.argv.slice(2), startExecArgv = [...process.execArgv];
+  // set when this process was started again after a start-up error was fixed (cli/wait-for-fix.ts)
+  const report = process.env[REPORT_ENV];
+  delete process.env[REPORT_ENV];
   const split = splitArgs(process.argv.slice(2));
   const { own } = split;
   let { script, rest } = split;
@@ -89,6 +112,13 @@ async function main(): Promise<void> {
   if (values.version) {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     process.stdout.write(`jurig ${pkg.version}\n`);
+    return;
+  }
+  if (split.node.length) {
+    const problem = checkNodeFlags(split.node);
+    if (problem) fail(problem);
+    const after = script === null ? [] : ['--', script, ...rest];
+    respawnWithNodeFlags(split.node, [...own, ...after]);
     return;
   }
   const num = (v: string | undefined, name: string): number | undefined => {
@@ -126,7 +156,21 @@ async function main(): Promise<void> {
   }
   const file = resolve(script);
   if (!existsSync(file)) fail(`cannot find the script ${script}`);
+  if (statSync(file).isDirectory()) fail(`${script} is a directory: give the file to run (for example ${script.replace(/[\\/]$/, '')}/index.ts)`);
   process.argv.splice(1, process.argv.length - 1, file, ...rest);
+  try {
+    await runScript(file, formatOf);
+  } catch (e) {
+    const syntax = startupSyntaxError(e);
+    if (!syntax) return reportStartupThrow(e);
+    process.stderr.write(syntax.text + '\n');
+    if (report) writeFileSync(report, syntax.file);
+    else if (waitsForFix()) await waitForFixThenRun(syntax.file, startExecArgv, startArgs);
+    process.exit(1);
+  }
+}
+
+async function runScript(file: string, formatOf: (file: string) => string | null): Promise<void> {
   // a CommonJS script is the main module, as under node (`require.main === module`); an ES module is imported
   let format = null;
   try { format = formatOf(file); } catch { /* does not compile: the import reports it as it always does */ }

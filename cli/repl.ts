@@ -8,6 +8,7 @@ import repl from 'node:repl';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ModuleRecord } from '../runtime/module-record.js';
+import { pacedInput } from './repl-input.js';
 
 export interface ReplOptions {
   /** A module whose top-level names the REPL can read, write and call (the script's module with -i). */
@@ -19,6 +20,11 @@ export interface ReplOptions {
 
 /** TypeScript → JavaScript for one REPL input, with `import` declarations made dynamic. */
 export function toReplJs(code: string): string {
+  return replJs(code).js;
+}
+
+/** `quiet`: the input only imports, so it has no value to print (not `undefined`). */
+function replJs(code: string): { js: string; quiet: boolean } {
   let js = code;
   // like node's REPL: `{ a: 1 }` is an object, not a block
   if (/^\s*\{/.test(code) && /\}\s*$/.test(code) && !/;\s*$/.test(code)) code = `(${code.trim()})`;
@@ -30,16 +36,17 @@ export function toReplJs(code: string): string {
         jsc: { parser: { syntax: 'typescript', tsx: false }, target: 'esnext', preserveAllComments: false, transform: { verbatimModuleSyntax: true } as object },
       }).code;
     } catch {
-      return code; // incomplete input (or not TypeScript): let node's REPL decide
+      return { js: code, quiet: false }; // incomplete input (or not TypeScript): let node's REPL decide
     }
   }
   return rewriteImports(js);
 }
 
-function rewriteImports(js: string): string {
-  if (!/\b(import|export)\b/.test(js)) return js;
+function rewriteImports(js: string): { js: string; quiet: boolean } {
+  if (!/\b(import|export)\b/.test(js)) return { js, quiet: false };
   let ast;
-  try { ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }) as unknown as { body: any[] }; } catch { return js; }
+  try { ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }) as unknown as { body: any[] }; } catch { return { js, quiet: false }; }
+  const quiet = ast.body.length > 0 && ast.body.every((st) => st.type === 'ImportDeclaration' || (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source));
   let out = '', last = 0;
   for (const st of ast.body) {
     if (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source) { out += js.slice(last, st.start); last = st.end; continue; }
@@ -59,7 +66,7 @@ function rewriteImports(js: string): string {
     out += js.slice(last, st.start) + parts.join(' ');
     last = st.end;
   }
-  return out + js.slice(last);
+  return { js: out + js.slice(last), quiet };
 }
 
 /** Make `scope`'s top-level names readable and writable from the REPL (names the global already has win). */
@@ -88,16 +95,21 @@ export async function startRepl(opts: ReplOptions = {}): Promise<repl.REPLServer
       exposeModuleScope(opts.scope, globalThis as Record<string, unknown>, new Set(state.an.info.moduleScope.decls.keys()));
     } catch { /* the module changed before its first save: its names stay out of reach */ }
   }
+  // piped input is given one line at a time, each after the previous one has finished (cli/repl-input.ts)
+  const paced = !opts.input && !process.stdin.isTTY ? pacedInput(process.stdin) : null;
   const server = repl.start({
     prompt: opts.prompt ?? 'jurig> ',
     useGlobal: true,
-    input: opts.input ?? process.stdin,
+    input: paced?.input ?? opts.input ?? process.stdin,
     output: opts.output ?? process.stdout,
     terminal: (opts.output ?? process.stdout) === process.stdout ? process.stdout.isTTY && process.stdin.isTTY : undefined,
   });
   const defaultEval = server.eval;
+  paced?.pace(server);
   (server as unknown as { eval: repl.REPLEval }).eval = function (code, context, file, cb) {
-    defaultEval.call(this, toReplJs(code), context, file, cb);
+    const { js, quiet } = replJs(code);
+    // the REPL prints a result only when the callback gets one: an import prints nothing, as in a module
+    defaultEval.call(this, js, context, file, quiet ? (err) => (err ? cb(err, undefined) : (cb as (e: null) => void)(null)) : cb);
   };
   server.on('exit', () => process.exit(0));
   return server;

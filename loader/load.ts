@@ -24,6 +24,9 @@ const loadToJs = () => (toJs ??= require('./transform/to-js.js') as ToJs);
 // bump when the instrumented output changes, so old cache entries are not reused
 const TRANSFORM_VERSION = '11'; // 11: statement markers (effects)
 
+/** The `code` of a start-up syntax error in a file jurig instruments. */
+export const STARTUP_SYNTAX = 'ERR_JURIG_SYNTAX';
+
 const INSTRUMENTED = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
 const DECLARATIONS = /\.d\.[mc]?ts$/;
 // jurig's own code (dist/) is never instrumented, even when the watch root contains it
@@ -106,20 +109,29 @@ export class Loader {
       out = loadTransform().transformModule(source, file, url);
     } catch (e) {
       // a file that does not compile fails as it would under tsx; a failure of jurig's own leaves it to tsx
-      if (e instanceof loadToJs().CompileError || (e as { loc?: unknown }).loc) throw startupError(e, file);
+      if (e instanceof loadToJs().CompileError || (e as { loc?: unknown }).loc) throw startupError(e, file, source);
       return `none\njurig could not instrument it (${String((e as Error)?.message ?? e).split('\n')[0]})`;
     }
     return 'notLive' in out ? `none\n${out.notLive}` : `${out.format}\n${out.code}`;
   }
 }
 
-// A file that does not compile at start fails like it would under node/tsx, with a code frame.
-function startupError(e: unknown, file: string): Error {
-  if (e instanceof loadToJs().CompileError) {
-    const err = new SyntaxError(`${file}:${e.line}:${e.column}: ${e.message}\n${e.frame}`);
-    return err;
+// A file that does not compile at start fails like it would under node/tsx, as one message with the place
+// and a code frame (JS and TS alike). Its stack is that message alone: the loader's frames say nothing about
+// the user's file. `code` lets the CLI tell it from the program's own errors (cli/start-errors.ts).
+function startupError(e: unknown, file: string, source: string): Error {
+  let line: number, column: number, reason: string, frame: string;
+  if (e instanceof loadToJs().CompileError) ({ line, column, message: reason, frame } = e);
+  else {
+    const loc = (e as { loc?: { line: number; column: number } }).loc;
+    if (!loc) return e as Error;
+    line = loc.line;
+    column = loc.column + 1;
+    reason = (e as Error).message.replace(/ \(\d+:\d+\)$/, ''); // acorn's own (line:column), 0-based
+    frame = loadToJs().codeFrame(source, line, column);
   }
-  const loc = (e as { loc?: { line: number; column: number } }).loc;
-  if (loc) return new SyntaxError(`${file}:${loc.line}:${loc.column + 1}: ${(e as Error).message}`);
-  return e as Error;
+  const err = new SyntaxError(`${file}:${line}:${column}: ${reason}${frame ? `\n${frame}` : ''}`);
+  err.stack = `SyntaxError: ${err.message}`;
+  (err as { code?: string }).code = STARTUP_SYNTAX;
+  return err;
 }

@@ -71,10 +71,17 @@ function cut(text: string): string {
   return one.length > 60 ? one.slice(0, 57) + '...' : one;
 }
 
+// The first process that logs names itself here; the processes it starts (`child_process.fork`, cluster
+// workers, anything that inherits its environment and jurig's loader) find another pid and say theirs.
+const FIRST_PID = 'JURIG_LOG_PID';
+
 export function installLogger(verbose: boolean): void {
+  const first = process.env[FIRST_PID];
+  if (isMainThread && !first) process.env[FIRST_PID] = String(process.pid);
+  const proc = first && first !== String(process.pid) ? `[pid ${process.pid}] ` : '';
   // each worker thread patches its own copy of the modules: its lines say which thread they come from
-  const thread = isMainThread ? '' : `[worker ${threadId}] `;
+  const prefix = proc + (isMainThread ? '' : `[worker ${threadId}] `);
   on((e) => {
-    if (e.type === 'error' || e.type === 'warn' || verbose) process.stderr.write(thread + formatEvent(e) + '\n');
+    if (e.type === 'error' || e.type === 'warn' || verbose) process.stderr.write(prefix + formatEvent(e) + '\n');
   });
 }

@@ -20,7 +20,8 @@ test('REPL: answers a TypeScript expression and sees a live function change afte
   const app = makeApp({ 'lib.ts': LIB });
   const p = jurig(app, []);
   try {
-    await p.ask("import { hi } from './lib.ts'");
+    // an import prints nothing; the next input runs after it has finished
+    p.child.stdin.write("import { hi } from './lib.ts'\n");
     assert.match(await p.ask('const n: number = 40 + 2; n'), /42$/);
     assert.match(await p.ask('hi("x") as string'), /'hi x'$/);
     await editUntil(p, app, 'lib.ts', "'hi '", "'HEY '", () => p.askUntil('hi("x")', (l) => l.endsWith("'HEY x'")));
