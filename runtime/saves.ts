@@ -7,8 +7,9 @@
 //   - a blank file is never applied: it is reported once if it stays blank, and the next text is compared
 //     with the running version as usual (so nothing that was running runs again);
 //   - a text that parses, ends the way the running version ends (its last line, whole: an edit in the
-//     middle keeps the tail, a torn prefix has lost it) and deletes no definition and no top-level
-//     statement applies at once: ordinary saves never wait;
+//     middle keeps the tail, a torn prefix has lost it), drops no top-level statement and deletes no more
+//     definitions than it adds (a renamed method is one of each) applies at once: ordinary saves never
+//     wait. (A torn prefix that parses ends at a statement boundary: it drops the statements after it.)
 //   - anything else (a change at the end, a deletion, a text that does not parse) is held until the file
 //     has been quiet for the debounce window (no write: same text and mtime when read again), then
 //     applied or reported. A write that goes on wakes the hold and is decided afresh.
@@ -301,9 +302,12 @@ function candidates(path: string): string[] {
   return [path, ...['.ts', '.tsx', '.js', '.mjs', '.mts', '.cjs', '.cts', '/index.ts', '/index.js'].map((e) => path + e)];
 }
 
-/** Does the plan delete a definition, or drop top-level statements? */
+/** Does the plan drop top-level statements, or delete more definitions than it adds? */
 function deletesCode(p: Planned): boolean {
-  return p.plan.drops || p.plan.events.some((e) => e.type === 'delete');
+  if (p.plan.drops) return true;
+  let balance = 0;
+  for (const e of p.plan.events) if (e.type === 'delete') balance++; else if (e.type === 'add') balance--;
+  return balance > 0;
 }
 
 /** A `file:` URL's path, or null. */
