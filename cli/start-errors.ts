@@ -43,7 +43,7 @@ export function waitsForFix(): boolean {
 export function reportStartupThrow(e: unknown): void {
   if (!(e instanceof Error) || typeof e.stack !== 'string') throw e;
   const frame = (l: string) => /^\s+at /.test(l);
-  const own = (l: string) => frame(l) && (l.includes(OWN_DIR) || /\(node:internal\/modules\/|at node:internal\/modules\//.test(l));
+  const own = (l: string) => frame(l) && (l.includes(OWN_DIR) || /\(node:internal\/modules\/|at (async )?node:internal\/modules\//.test(l));
   const lines = e.stack.split('\n');
   try { e.stack = lines.filter((l) => !own(l)).join('\n'); } catch { /* a frozen error keeps its stack */ }
   if (process.listenerCount('uncaughtException') > 0) { (process as NodeJS.EventEmitter).emit('uncaughtException', e, 'uncaughtException'); return; }

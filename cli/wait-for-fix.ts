@@ -3,7 +3,7 @@
 // retried in this one: Node keeps the failed modules). That process reports a start-up syntax error back
 // through a file named by JURIG_START_REPORT instead of waiting itself, so this process stays the one
 // that waits, for as many fixes as it takes.
-import { existsSync, mkdtempSync, readFileSync, rmSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { exitLike, runJurig } from './respawn.js';
@@ -14,15 +14,19 @@ const rel = (file: string) => relative(process.cwd(), file) || file;
 
 const textOf = (file: string): string | null => { try { return readFileSync(file, 'utf8'); } catch { return null; } };
 
-/** Resolves when the file's text is no longer `before` (polled: editors that save by rename are seen too). */
+/**
+ * Resolves when the file's text is no longer `before`. Its text is polled, not its stat: `fs.watchFile`
+ * takes its first stat asynchronously, so a write landing before that stat is never reported (seen on
+ * Node 26), and editors that save by rename are seen too.
+ */
 function changed(file: string, before: string | null): Promise<void> {
   return new Promise((resolve) => {
     const check = () => {
       if (textOf(file) === before) return;
-      unwatchFile(file, check);
+      clearInterval(timer);
       resolve();
     };
-    watchFile(file, { interval: 100 }, check);
+    const timer = setInterval(check, 100);
     check(); // it may have changed between the error and now
   });
 }

@@ -21,8 +21,9 @@ test('piped REPL input: imports finish before the next line, print nothing, and 
       'twice(21)',
     ].join('\n') + '\n');
     assert.equal((await p.exited).code, 0, p.err.join('\n'));
-    // everything is on the prompt lines: each answer follows the prompt shown for the next input
-    const answers = p.out.join('\n').split(/jurig> |\.\.\. /).map((s) => s.trim()).filter(Boolean);
+    // everything is on the prompt lines: each answer follows the prompt shown for the next input (the
+    // continuation prompt is `... ` up to Node 22 and `| ` from Node 24)
+    const answers = p.out.join('\n').split(/jurig> |\.\.\. |\| /).map((s) => s.trim()).filter(Boolean);
     assert.deepEqual(answers, ["'hi x'", '41', 'undefined', '42'], p.out.join('\n'));
   } finally {
     await p.kill();
