@@ -10,9 +10,10 @@ import { emit, installLogger, type JurigEvent } from './events.js';
 import { installEffects, outsideOwners, setDisposeReporter } from './effects.js';
 import { lineShift } from './line-map.js';
 import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
-import { filePath, MissingImport, type Planned, Saves } from './saves.js';
+import { filePath, MissingImport, Saves } from './saves.js';
 import { setLineShift } from './stack-shift.js';
 import type { WatchEvents } from './watcher.js';
+import type { Plan } from './patch.js';
 import { hostWatching, type Watching, workerWatching } from './watching.js';
 import { installToString } from './to-string.js';
 
@@ -49,7 +50,7 @@ const idleAnalysis = new Set<ModuleRecord>();
  * The plan for a save: the fast path for an edit inside one function body, else the region path for an edit
  * within some top-level statements, else the whole file.
  */
-async function planFor(rec: ModuleRecord, text: string): Promise<Planned> {
+async function planFor(rec: ModuleRecord, text: string): Promise<Plan> {
   const patch = await loadPatch();
   if (FAST_PATH) {
     const fast = fastModule ?? (fastModule = await import('./fast-path.js'));
@@ -62,10 +63,10 @@ async function planFor(rec: ModuleRecord, text: string): Promise<Planned> {
         idleAnalysis.add(rec);
         setTimeout(() => { idleAnalysis.delete(rec); try { void rec.state?.an; } catch { /* the next save reports it */ } }, 50).unref();
       }
-      return { plan, fast: true };
+      return plan;
     }
   }
-  return { plan: patch.planSave(rec, text), fast: false };
+  return patch.planSave(rec, text);
 }
 const loadPatch = async () => patchModule ?? (patchModule = await import('./patch.js'));
 
@@ -203,7 +204,7 @@ async function startWatcher(): Promise<void> {
 }
 
 /** Apply a plan: the API's hooks around it, then stack traces of unchanged code moved to their lines. */
-async function apply(rec: ModuleRecord, plan: import('./patch.js').Plan): Promise<void> {
+async function apply(rec: ModuleRecord, plan: Plan): Promise<void> {
   const before = rec.state!.source;
   callHooks('before', rec.file);
   await patchModule!.applyPlan(rec, plan, resolveImport);
@@ -221,7 +222,7 @@ export async function applySource(file: string, text: string): Promise<ApplyResu
   const { ensureState } = await loadPatch();
   try {
     if (ensureState(rec).source === text) return { ok: true };
-    await apply(rec, (await planFor(rec, text)).plan);
+    await apply(rec, await planFor(rec, text));
     return { ok: true };
   } catch (e) {
     return { ok: false, error: e as Error };

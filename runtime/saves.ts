@@ -51,7 +51,6 @@ export class MissingImport extends Error {
   }
 }
 
-export interface Planned { plan: Plan; fast: boolean }
 
 /** What the save logic needs from the runtime. */
 export interface SaveEnv {
@@ -59,7 +58,7 @@ export interface SaveEnv {
   pathOf(file: string): string; // where to read a module's saves (a link to it, if it was imported through one)
   debounce: () => number;
   patch: () => Promise<typeof import('./patch.js')>;
-  plan(rec: ModuleRecord, text: string): Promise<Planned>;
+  plan(rec: ModuleRecord, text: string): Promise<Plan>;
   apply(rec: ModuleRecord, plan: Plan): Promise<void>;
 }
 
@@ -145,7 +144,7 @@ export class Saves {
     try {
       const { SaveRejected, ensureState } = await this.env.patch();
       // the text being held, since when it has been on disk unchanged, and its plan once made
-      let held: (Disk & { since: number; planned: Planned | null }) | null = null;
+      let held: (Disk & { since: number; planned: Plan | null }) | null = null;
       for (;;) {
         st.again = false;
         const disk = readDisk(this.env.pathOf(file));
@@ -179,10 +178,10 @@ export class Saves {
         if (st.again) continue; // a newer write arrived while planning
         st.reported = null;
         try {
-          await this.env.apply(rec, held.planned.plan);
+          await this.env.apply(rec, held.planned);
         } catch (e) {
           if (!(e instanceof MissingImport)) throw e;
-          this.waitForImport(rec, st, e, held.planned.plan.imports.find((i) => i.specifier === e.specifier)?.line ?? 1); // nothing was applied
+          this.waitForImport(rec, st, e, held.planned.imports.find((i) => i.specifier === e.specifier)?.line ?? 1); // nothing was applied
           break;
         }
         this.seen.set(file, { mtime: disk.mtime, text: disk.text });
@@ -303,10 +302,10 @@ function candidates(path: string): string[] {
 }
 
 /** Does the plan drop top-level statements, or delete more definitions than it adds? */
-function deletesCode(p: Planned): boolean {
-  if (p.plan.drops) return true;
+function deletesCode(p: Plan): boolean {
+  if (p.drops) return true;
   let balance = 0;
-  for (const e of p.plan.events) if (e.type === 'delete') balance++; else if (e.type === 'add') balance--;
+  for (const e of p.events) if (e.type === 'delete') balance++; else if (e.type === 'add') balance--;
   return balance > 0;
 }
 
