@@ -10,11 +10,11 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, NODE, QUICK, ensureBuilt, fmt, median, rm, sleep, table, tmp, writeSection } from './lib.mjs';
+import { baseCli, CLI, NODE, QUICK, ensureBuilt, fmt, median, rm, sleep, table, tmp, writeSection } from './lib.mjs';
 
 ensureBuilt();
 const ROUNDS = QUICK ? 2 : 5;
-const BUILDS = [['this version', CLI], ...(process.env.JURIG_BENCH_BASE ? [['base', join(process.env.JURIG_BENCH_BASE, 'dist/cli/jurig.js')]] : [])];
+const BUILDS = [['this version', CLI], ...(process.env.JURIG_BENCH_BASE ? [['base', baseCli(process.env.JURIG_BENCH_BASE)]] : [])];
 const ONLY = process.env.JURIG_BENCH_ONLY?.split(',');
 
 /** n functions of ~120 bytes, `op` in each body; a statement MID; probe() reports the version. */

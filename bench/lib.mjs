@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 export const BENCH = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(BENCH, '..');
-export const CLI = join(ROOT, 'dist/cli/jurig.js');
-export const REGISTER = join(ROOT, 'dist/loader/register.js');
-export const REGISTER_URL = new URL('../dist/loader/register.js', import.meta.url).href;
+export const CLI = join(ROOT, 'dist/entry/jurig.js');
+export const REGISTER = join(ROOT, 'dist/entry/register.js');
+export const REGISTER_URL = new URL('../dist/entry/register.js', import.meta.url).href;
 export const NODE = process.env.JURIG_BENCH_NODE || process.execPath;
 export const BENCH_NM = join(BENCH, 'node_modules');
 /** tsx as the restart peers and the start-up baseline use it (bench's own copy, same version as jurig's). */
@@ -24,7 +24,7 @@ export const QUICK = process.env.JURIG_BENCH_QUICK === '1' || process.env.QUICK 
 const BUN_LINKED = join(BENCH_NM, 'bun/bin/bun.exe');
 const BUN_PLATFORM = join(BENCH_NM, `@oven/bun-${platform()}-${process.arch === 'arm64' ? 'aarch64' : 'x64'}/bin/bun`);
 export const BUN = existsSync(BUN_LINKED) && statSync(BUN_LINKED).size > 1e6 ? BUN_LINKED : BUN_PLATFORM;
-export const DYNOHOT_URL = new URL('./node_modules/dynohot/dist/loader/register.js', import.meta.url).href;
+export const DYNOHOT_URL = new URL('./node_modules/dynohot/dist/entry/register.js', import.meta.url).href;
 export const HOT_HOOK_URL = new URL('./node_modules/hot-hook/build/src/register.js', import.meta.url).href;
 export const VITE_RUN = join(BENCH, 'peers/vite-run.mjs');
 
@@ -181,4 +181,10 @@ export function startHog(n = cpus().length) {
     for (const k of kids) { try { k.kill('SIGKILL'); } catch { /* gone */ } }
     await sleep(200);
   };
+}
+
+/** The CLI of an older build to compare with (JURIG_BENCH_BASE): builds before the layers moved kept it in dist/cli. */
+export function baseCli(base) {
+  const now = join(base, 'dist/entry/jurig.js');
+  return existsSync(now) ? now : join(base, 'dist/cli/jurig.js');
 }

@@ -3,7 +3,7 @@
 // Each option runs in a fresh process (cold JIT and library load, as at start-up), all 300 modules in a
 // row; options alternate per round; figures are medians over rounds.
 //   esbuild transform     what `node --import tsx` pays per module (the baseline of the goal)
-//   jurig transform       jurig's whole cold path today (dist/loader/transform: SWC + acorn + analysis +
+//   jurig transform       jurig's whole cold path today (dist/compiler: SWC + acorn + analysis +
 //                         instrumentation + composed source map)
 //   SWC transformSync     TS → JS + source map (jurig's options), the first half of today's path
 //   acorn (on SWC's JS)   the second parse today
@@ -26,7 +26,7 @@ import { BENCH, NODE, QUICK, ROOT, ensureBenchDeps, ensureBuilt, fmt, median, pc
 
 const require = createRequire(import.meta.url);
 const OPTIONS = ['esbuild transform', 'jurig transform', 'SWC transformSync', 'acorn (on SWC\'s JS)', 'meriyah (on SWC\'s JS)', 'SWC parseSync', 'oxc-parser', 'oxc-transform', 'amaro strip-only'];
-const JURIG_TRANSFORM = pathToFileURL(join(ROOT, 'dist/loader/transform/index.js')).href;
+const JURIG_TRANSFORM = pathToFileURL(join(ROOT, 'dist/compiler/index.js')).href;
 
 function swcOptions(file) {
   return {

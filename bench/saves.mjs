@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { genModule } from './gen.mjs';
-import { CLI, NODE, QUICK, ensureBuilt, fmt, pct, rm, sleep, table, tmp, writeSection } from './lib.mjs';
+import { baseCli, CLI, NODE, QUICK, ensureBuilt, fmt, pct, rm, sleep, table, tmp, writeSection } from './lib.mjs';
 
 ensureBuilt();
 const ROUNDS = QUICK ? 10 : 40;
@@ -35,7 +35,7 @@ createInterface({ input: process.stdin }).on('line', (l) => { process.stdout.wri
 
 // JURIG_BENCH_BASE=<a checkout of another version, built>: its latency is measured side by side, the
 // saves of the two alternating (the machine's load changes by the second)
-const BUILDS = [['this version', CLI], ...(process.env.JURIG_BENCH_BASE ? [['base', join(process.env.JURIG_BENCH_BASE, 'dist/cli/jurig.js')]] : [])];
+const BUILDS = [['this version', CLI], ...(process.env.JURIG_BENCH_BASE ? [['base', baseCli(process.env.JURIG_BENCH_BASE)]] : [])];
 const dirs = [];
 function appDir() {
   const dir = tmp('saves');

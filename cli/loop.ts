@@ -6,38 +6,30 @@
 // save that changes code, until you press c (continue: the caller gets the last result, or the error),
 // r (run again) or q (quit). `--xloop` takes over only when the function throws.
 //
-// How: the function's cell (the slot its guard reads for patched code) gets an accessor. Reading it gives
-// the loop wrapper; patches written to it are kept and called by the wrapper. So the loop survives saves,
-// and every reference to the function goes through it.
+// How: the runtime routes every call of the function through the loop (runtime/takeover.ts), which survives
+// saves; every reference to the function goes through it.
 import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { inspect, styleText } from 'node:util';
-import type { JurigOptions } from '../loader/options.js';
-import { on } from '../runtime/events.js';
-import type { ModuleRecord } from '../runtime/module-record.js';
-import type { RuntimeGlobal } from '../runtime/runtime.js';
+import type { JurigOptions } from '../common/options.js';
+import { on, tools } from '../runtime/index.js';
 
-function rt(): RuntimeGlobal {
-  return (globalThis as Record<symbol, RuntimeGlobal>)[Symbol.for('jurig')];
-}
+let runtimeTools: Awaited<ReturnType<typeof tools>>;
 
 const real = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
-const ownScripts = new Set(['./session.js', './jurig.js'].map((f) => real(new URL(f, import.meta.url).pathname)));
+// jurig's own scripts (the bin, cli/session.ts) are not the user's script
+const ownDist = real(new URL('..', import.meta.url).pathname) + '/';
 
 /** The script's file (or -m module's, once run-module has set argv[1]); null in a session without one. */
 function entryFile(): string | null {
   const a = process.argv[1];
-  if (!a || ownScripts.has(real(a))) return null;
+  if (!a || real(a).startsWith(ownDist)) return null;
   return real(a.startsWith('file:') ? new URL(a).pathname : a);
 }
 
 export async function start(options: JurigOptions): Promise<void> {
   const targets = [...(options.loop ?? []).map((n) => parseTarget(n, false)), ...(options.xloop ?? []).map((n) => parseTarget(n, true))];
-  if (targets.length) {
-    patchMod = await import('../runtime/patch.js');
-    conformMod = await import('../runtime/conform.js');
-    installLoops(targets);
-  }
+  if (targets.length) { runtimeTools = await tools(); installLoops(targets); }
   if (options.interactive) scheduleRepl();
 }
 
@@ -51,8 +43,7 @@ function scheduleRepl(): void {
     if (started || file === null) return; // no script: cli/session.ts starts the REPL
     started = true;
     off();
-    const scope = file ? rt().byFile.get(file) ?? null : null;
-    void import('./repl.js').then(({ startRepl }) => startRepl({ scope }));
+    void Promise.all([tools(), import('./repl.js')]).then(([t, { startRepl }]) => startRepl({ scope: file ? t.moduleScope(file) : null }));
   };
   // at once if the script keeps running (once its module has been evaluated), or when it ends
   const off = on((e) => { if (e.type === 'watch' && e.file === entryFile()) setTimeout(begin, 50); });
@@ -74,63 +65,27 @@ export function parseTarget(name: string, onlyOnError: boolean): Target {
 }
 
 function installLoops(targets: Target[]): void {
-  const tryInstall = (rec: ModuleRecord) => {
+  const { definesPath, eachModule } = runtimeTools;
+  eachModule((file) => {
     for (const t of targets) {
       if (t.installed) continue;
       const want = t.file ?? entryFile();
-      if (want !== null && real(rec.file) !== want) continue;
-      if (want === null && !hasDef(rec, t.path)) continue;
-      if (install(rec, t)) t.installed = true;
+      if (want !== null && real(file) !== want) continue;
+      if (want === null && !definesPath(file, t.path)) continue;
+      if (install(file, t)) t.installed = true;
     }
-  };
-  on((e) => {
-    if (e.type !== 'watch') return;
-    const rec = rt().byFile.get(e.file);
-    if (rec) tryInstall(rec);
   });
-  for (const rec of rt().records.values()) tryInstall(rec);
   process.once('beforeExit', () => {
     for (const t of targets) if (!t.installed) process.stderr.write(`jurig: --${t.onlyOnError ? 'xloop' : 'loop'} ${t.name}: no such function was loaded\n`);
   });
 }
 
-function hasDef(rec: ModuleRecord, path: string): boolean {
-  try { return patchMod!.ensureState(rec).an.info.defs.some((d) => d.path === path); } catch { return false; }
-}
-
-let patchMod: typeof import('../runtime/patch.js') | null = null;
-let conformMod: typeof import('../runtime/conform.js') | null = null;
-
-function install(rec: ModuleRecord, t: Target): boolean {
-  let state;
-  try { state = patchMod!.ensureState(rec); } catch { return false; }
-  const d = state.an.info.defs.find((x) => x.path === t.path);
-  if (!d) return false;
-  const entry = state.cells[d.index];
-  const cell = entry.cell as { p: Function | undefined };
-  const conv = entry.layout.conv;
-  if (conv === 'factory') {
-    process.stderr.write(`jurig: --loop ${t.name}: only top-level functions and methods can be looped\n`);
-    return true;
-  }
-  const { valueAt } = conformMod!;
-  let patched: Function | undefined = cell.p;
-  let bypass = false;
+function install(file: string, t: Target): boolean {
   let active = false;
-  const label = t.path;
-  function wrapper(this: unknown, ...a: unknown[]): unknown {
-    const self = this;
-    const call = (): unknown => {
-      if (patched) return conv === 'arrow' ? patched(a[0], a[1], ...a.slice(2)) : patched.apply(self, a);
-      const fn = valueAt(rec, d!.path) as Function | undefined;
-      if (typeof fn !== 'function') throw new Error(`jurig: cannot find ${label} to run it`);
-      bypass = true;
-      try { return conv === 'arrow' ? fn(...a.slice(2)) : fn.apply(self, a); } finally { bypass = false; }
-    };
+  const setActive = (v: boolean) => { active = v; };
+  const result = runtimeTools.intercept(file, t.path, (call, args) => {
     if (active) return call();
-    const args = conv === 'arrow' ? a.slice(2) : a;
-    const shown = `${label}(${args.map((x) => inspect(x, { depth: 1, breakLength: Infinity })).join(', ')})`;
-    const setActive = (v: boolean) => { active = v; };
+    const shown = `${t.path}(${args.map((x) => inspect(x, { depth: 1, breakLength: Infinity })).join(', ')})`;
     if (!t.onlyOnError) return develoop(call, shown, setActive, null);
     // --xloop: a call that does not throw is left alone (and stays synchronous)
     const failed = (error: unknown): RunResult => ({ ok: false, value: undefined, error, out: '', err: '', ms: 0 });
@@ -138,15 +93,13 @@ function install(rec: ModuleRecord, t: Target): boolean {
     try { active = true; v = call(); } catch (e) { return develoop(call, shown, setActive, failed(e)); } finally { active = false; }
     if (v && typeof (v as Promise<unknown>).then === 'function') return (v as Promise<unknown>).then(undefined, (e) => develoop(call, shown, setActive, failed(e)));
     return v;
-  }
-  Object.defineProperty(cell, 'p', {
-    configurable: true,
-    get() { if (bypass) { bypass = false; return undefined; } return wrapper; },
-    set(v: Function | undefined) { patched = v; },
   });
-  return true;
+  if (result === 'closure') {
+    process.stderr.write(`jurig: --loop ${t.name}: only top-level functions and methods can be looped\n`);
+    return true;
+  }
+  return result === 'ok';
 }
-
 
 // ---------------------------------------------------------------------------------------------------
 // The loop UI

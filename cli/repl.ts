@@ -2,17 +2,17 @@
 // dynamic imports, so imported files are instrumented and stay live while you type), top-level await works.
 // With a module record (`-i` after a script), that module's top-level names are reachable.
 import swc from '@swc/core';
-import { tooDeep } from '../loader/transform/nesting.js';
+import { tooDeep } from '../compiler/nesting.js';
 import { parse } from 'acorn';
 import repl from 'node:repl';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ModuleRecord } from '../runtime/module-record.js';
+import type { ModuleScope } from '../runtime/index.js';
 import { pacedInput } from './repl-input.js';
 
 export interface ReplOptions {
   /** A module whose top-level names the REPL can read, write and call (the script's module with -i). */
-  scope?: ModuleRecord | null;
+  scope?: ModuleScope | null;
   prompt?: string;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
@@ -70,31 +70,15 @@ function rewriteImports(js: string): { js: string; quiet: boolean } {
 }
 
 /** Make `scope`'s top-level names readable and writable from the REPL (names the global already has win). */
-function exposeModuleScope(rec: ModuleRecord, context: Record<string, unknown>, names: Iterable<string>): void {
-  for (const name of names) {
+function exposeModuleScope(scope: ModuleScope, context: Record<string, unknown>): void {
+  for (const name of scope.names) {
     if (name in context || !/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name)) continue;
-    Object.defineProperty(context, name, {
-      configurable: true,
-      enumerable: false,
-      get() { try { return rec.evalHook(name); } catch { return rec.a[name]; } },
-      set(v) {
-        const g = globalThis as Record<symbol, unknown>;
-        const key = Symbol.for('jurig.repl.value');
-        g[key] = v;
-        try { rec.evalHook(`${name} = globalThis[Symbol.for('jurig.repl.value')]`); } finally { delete g[key]; }
-      },
-    });
+    Object.defineProperty(context, name, { configurable: true, enumerable: false, get: () => scope.read(name), set: (v) => scope.write(name, v) });
   }
 }
 
 export async function startRepl(opts: ReplOptions = {}): Promise<repl.REPLServer> {
-  if (opts.scope) {
-    const { ensureState } = await import('../runtime/patch.js');
-    try {
-      const state = ensureState(opts.scope);
-      exposeModuleScope(opts.scope, globalThis as Record<string, unknown>, new Set(state.an.info.moduleScope.decls.keys()));
-    } catch { /* the module changed before its first save: its names stay out of reach */ }
-  }
+  if (opts.scope) exposeModuleScope(opts.scope, globalThis as Record<string, unknown>);
   // piped input is given one line at a time, each after the previous one has finished (cli/repl-input.ts)
   const paced = !opts.input && !process.stdin.isTTY ? pacedInput(process.stdin) : null;
   const server = repl.start({

@@ -1,6 +1,6 @@
 // Runs jurig again in a new Node process: with the user's Node flags, or after a start-up error is fixed.
 //
-// jurig runs the program in its own process (see cli/jurig.ts), so Node's flags must be the flags of that
+// jurig runs the program in its own process (see entry/jurig.ts), so Node's flags must be the flags of that
 // process. Most cannot be applied once Node is running: `--inspect-brk`, `--conditions`, `--import`,
 // `--enable-source-maps`, `--max-old-space-size`, V8 flags… Only `--env-file` could be imitated in-process
 // (process.loadEnvFile), and even then not the same way (Node reads it before NODE_OPTIONS). So, as tsx
@@ -8,9 +8,10 @@
 // forked children inherit them as under `node <flags> app.js`. This costs one process only when flags are
 // given.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('./jurig.js', import.meta.url));
+// the `jurig` script to run again: the bin (entry/jurig.ts) says which it is
+let CLI = '';
+export function useCliScript(file: string): void { CLI = file; }
 
 /** Runs `node <nodeArgs> jurig <jurigArgs>` on this terminal; resolves with how it ended. */
 export function runJurig(nodeArgs: string[], jurigArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

@@ -1,5 +1,5 @@
 // What `jurig` runs when there is no script: `-m module[:function]`, then (or instead) the live REPL.
-import { readOptions } from '../loader/options.js';
+import { readOptions } from '../common/options.js';
 
 const options = readOptions();
 // process.argv[1] is this file, as for a script (the CLI may have left only the arguments there)
@@ -12,7 +12,7 @@ if (options.module) {
 if (options.interactive) {
   // after -m, the module's top-level names are reachable
   const { startRepl } = await import('./repl.js');
-  const g = (globalThis as Record<symbol, { byFile: Map<string, import('../runtime/module-record.js').ModuleRecord> }>)[Symbol.for('jurig')];
-  const scope = options.module ? g?.byFile.get(process.argv[1]) ?? null : null;
+  const { tools } = await import('../runtime/index.js');
+  const scope = options.module ? (await tools()).moduleScope(process.argv[1]) : null;
   await startRepl({ scope });
 }

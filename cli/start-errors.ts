@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { formatEvent } from '../runtime/events.js';
+import { formatEvent } from '../runtime/index.js';
 
 const STARTUP_SYNTAX = 'ERR_JURIG_SYNTAX'; // loader/load.ts (not imported: it would load the loader here)
 const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -1,9 +1,9 @@
 // Hooks for module.register (Node 20, off-thread). Options and the port for not-live reports arrive
 // through `initialize`.
 import type { MessagePort } from 'node:worker_threads';
-import { noticeLink } from './links.js';
+import { noticeLink } from '../common/links.js';
 import { esmResult, instrumentedPath, Loader } from './load.js';
-import type { JurigOptions } from './options.js';
+import type { JurigOptions } from '../common/options.js';
 
 let loader: Loader | null = null;
 

@@ -5,21 +5,21 @@ import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransformCache } from './cache.js';
-import type { JurigOptions } from './options.js';
+import type { JurigOptions } from '../common/options.js';
 import { createRequire } from 'node:module';
-import { tsOptionsFor } from './transform/ts-options.js';
-import { hashSource } from './transform/hash.js';
-import { commonJsByPackage } from './transform/package-type.js';
+import { tsOptionsFor } from '../compiler/ts-options.js';
+import { hashSource } from '../compiler/hash.js';
+import { commonJsByPackage } from '../compiler/package-type.js';
 
 // The transform (SWC, acorn, the analysis: ~60 ms to load) is loaded only on a cache miss, so a warm
 // start pays nothing for it. require() of ESM: synchronous, as the in-thread load hook must be.
 const require = createRequire(import.meta.url);
-type Transform = typeof import('./transform/index.js');
-type ToJs = typeof import('./transform/to-js.js');
+type Transform = typeof import('../compiler/index.js');
+type ToJs = typeof import('../compiler/to-js.js');
 let transform: Transform | null = null;
 let toJs: ToJs | null = null;
-const loadTransform = () => (transform ??= require('./transform/index.js') as Transform);
-const loadToJs = () => (toJs ??= require('./transform/to-js.js') as ToJs);
+const loadTransform = () => (transform ??= require('../compiler/index.js') as Transform);
+const loadToJs = () => (toJs ??= require('../compiler/to-js.js') as ToJs);
 
 // bump when the instrumented output changes, so old cache entries are not reused
 const TRANSFORM_VERSION = '11'; // 11: statement markers (effects)

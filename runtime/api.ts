@@ -1,11 +1,11 @@
-// `jurig/api`: the programmatic side of jurig, for programs running under it (watch, events, Recoder,
-// conform) and for tools that start it (register).
+// The programmatic side of jurig for programs running under it (watch, events, Recoder, conform, effects),
+// shipped as `jurig/api` (entry/api.ts, which adds register() for tools that start jurig).
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ENV_KEY, defaultOptions, type JurigOptions } from '../loader/options.js';
+import { fileURLToPath } from 'node:url';
 import { type JurigEvent, type Listener, on as onEvent } from './events.js';
 import { type EffectsApi, outsideOwners } from './effects.js';
 import { conform as conformImpl, CONFORM, type ConformHandler, enableCarriers, rt } from './conform.js';
+import { runtimeGlobal } from './global.js';
 import { makeRecoder, OutOfSyncError, Recoder, type RecoderStatus } from './recoder.js';
 
 export type { JurigEvent, Listener, ConformHandler, RecoderStatus };
@@ -13,7 +13,7 @@ export { makeRecoder, Recoder, OutOfSyncError, CONFORM };
 
 /** Is this process running under jurig's loader? */
 export function isActive(): boolean {
-  return !!(globalThis as Record<symbol, unknown>)[Symbol.for('jurig')];
+  return !!runtimeGlobal();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ export function watch(pattern?: Pattern, options: WatchOptions = {}): Watcher {
   const matches = toFilter(pattern);
   const before = new Set<(file: string) => void>();
   const after = new Set<(file: string, summary: SaveSummary) => void>();
-  const report = (what: string, file: string, e: unknown) =>
+  const report = (what: string, _file: string, e: unknown) =>
     process.stderr.write(`jurig: a watch() ${what} listener threw (patching goes on): ${(e as Error)?.stack ?? e}\n`);
   const hook = {
     before(file: string) {
@@ -144,55 +144,6 @@ export function watch(pattern?: Pattern, options: WatchOptions = {}): Watcher {
       await (poller as { close(): Promise<void> } | null)?.close();
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// register
-
-export interface RegisterOptions {
-  /** Directories, files or globs whose modules are instrumented and watched (default: the cwd). */
-  watch?: string | string[];
-  /** Log every watched file and every update (`-v`). */
-  verbose?: boolean;
-  /** ms a save that deletes code is held for the rest of the write (`-d`, default 50). */
-  debounce?: number;
-  /** Poll files every this many ms instead of native file events (`--poll`). */
-  poll?: number | null;
-  /** Also instrument modules under node_modules. */
-  includeNodeModules?: boolean;
-  /** On-disk transform cache (default on). */
-  cache?: boolean;
-}
-
-export interface Registration {
-  options: JurigOptions;
-  /** Stop watching files (patches stop; instrumented modules keep running). */
-  close(): Promise<void>;
-}
-
-/**
- * Install jurig's loader in this process, for the modules imported from now on (so: before importing the
- * app). What a dev server calls instead of asking users for `--import jurig/register`.
- */
-export async function register(options: RegisterOptions = {}): Promise<Registration> {
-  const o: JurigOptions = defaultOptions();
-  if (options.watch !== undefined) o.roots = (Array.isArray(options.watch) ? options.watch : [options.watch]).map((w) => resolve(w));
-  if (options.verbose !== undefined) o.verbose = options.verbose;
-  if (options.debounce !== undefined) o.debounce = options.debounce;
-  if (options.poll !== undefined) o.poll = options.poll;
-  if (options.includeNodeModules !== undefined) o.includeNodeModules = options.includeNodeModules;
-  if (options.cache === false) o.cacheDir = null;
-  if (!isActive()) {
-    const saved = process.env[ENV_KEY];
-    process.env[ENV_KEY] = JSON.stringify(o);
-    try {
-      await import(pathToFileURL(fileURLToPath(new URL('../loader/register.js', import.meta.url))).href);
-    } finally {
-      if (saved === undefined) delete process.env[ENV_KEY]; else process.env[ENV_KEY] = saved;
-    }
-  }
-  const g = rt();
-  return { options: o, close: () => g.close() };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -5,24 +5,20 @@ import { runInNewContext } from 'node:vm';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cellByPath, type ModuleRecord } from './module-record.js';
-import { ensureState } from './patch.js';
-import type { RuntimeGlobal } from './runtime.js';
-import { CELL_TEST } from '../loader/transform/markers.js';
+import { requireRuntime, type RuntimeGlobal } from './global.js';
+import { CELL_TEST } from '../compiler/names.js';
 import type { JurigEvent } from './events.js';
+import './running-state.js'; // rec.running() below
 
 export const CONFORM = Symbol.for('jurig.conform');
 
-export function rt(): RuntimeGlobal {
-  const g = (globalThis as Record<symbol, RuntimeGlobal | undefined>)[Symbol.for('jurig')];
-  if (!g) throw new Error('jurig is not running in this process: start the program with `jurig app.ts` or `node --import jurig/register app.ts`');
-  return g;
-}
+export const rt = requireRuntime;
 
 /** Where a definition lives: a module (path null), a class (path = class path) or a function definition. */
 export interface Location { rec: ModuleRecord; path: string | null; kind: 'module' | 'class' | 'function' }
 
 function stateOf(rec: ModuleRecord) {
-  try { return ensureState(rec); } catch { return null; }
+  try { return rec.running(); } catch { return null; }
 }
 
 /** The key of a class member from the last segment of its definition path. */

@@ -103,8 +103,8 @@ export function outsideOwners<T>(fn: () => T): T {
   try { return fn(); } finally { current = prev; }
 }
 
-// Timer classes (internal to Node; taken from instances)
-let Timeout: Function | null = null, Immediate: Function | null = null;
+// The Immediate class (internal to Node; taken from an instance)
+let Immediate: Function | null = null;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let clearT: (t: any) => void = clearTimeout, clearI: (t: any) => void = clearImmediate;
 
@@ -474,7 +474,7 @@ export function installEffects(m: Mode = chooseMode()): void {
   const origSetTimeout = g.setTimeout as Function, origSetInterval = g.setInterval as Function, origSetImmediate = g.setImmediate as Function;
   clearT = g.clearTimeout as typeof clearT;
   clearI = g.clearImmediate as typeof clearI;
-  { const t = origSetTimeout(() => {}, 0); Timeout = t.constructor; clearT(t); }
+  // (a Timeout is told from an Immediate by its class: anything not an Immediate is cleared as a timer)
   { const i = origSetImmediate(() => {}); Immediate = i.constructor; clearI(i); }
 
   // Timers made while an owner is current. An interval is held until cleared. A timeout of ≥ 1 s is held

@@ -3,15 +3,15 @@
 // resolve in the running version's scopes); the whole new version is analysed later, when the next save
 // or an idle moment needs it. Anything else (or any doubt) returns null: the full planner takes over.
 // Measured on a 2,400-line TypeScript module: ~22 ms per save through the full path.
-import { analyze, type ClassInfo, type Def, parseModule, Scope } from '../loader/transform/analyze.js';
-import { cachedLineStarts, lineIndex } from '../loader/transform/edits.js';
-import { type Analysed, analyseSource, sourceOffsets, withoutBoundImports } from '../loader/transform/index.js';
-import { layoutOf } from '../loader/transform/instrument.js';
-import { toJs } from '../loader/transform/to-js.js';
+import { analyze, type ClassInfo, type Def, parseModule, Scope } from '../compiler/analyze.js';
+import { cachedLineStarts, lineIndex } from '../compiler/edits.js';
+import { type Analysed, analyseSource, sourceOffsets, withoutBoundImports } from '../compiler/index.js';
+import { layoutOf } from '../compiler/instrument.js';
+import { toJs } from '../compiler/to-js.js';
 import type { JurigEvent } from './events.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { correspond, pairNestedClass, TreePairer } from './match.js';
-import { compatible, ensureState, freshClassKey, makeCompiler, type Plan, shownText } from './patch.js';
+import { compatible, freshClassKey, makeCompiler, type Plan, shownText } from './patch.js';
 import { regionOf, splice } from './region.js';
 import { textChange } from './text-change.js';
 import { labelOf, ownText, privateNames, shapeOf } from './structure.js';
@@ -62,7 +62,7 @@ export function planFast(rec: ModuleRecord, newSource: string): Plan | null {
 }
 
 function plan(rec: ModuleRecord, newSource: string): Plan | null {
-  const state = ensureState(rec);
+  const state = rec.running();
   if (state.failed.size) return null; // statements that threw run again: the full planner does that
   const old = state.source;
   // where SWC's output of a body depends on the rest of the file, only the full path is right: inlined
@@ -185,13 +185,13 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
     const oldIn = oldDefs.filter((d) => inRoot(d, root)).length, regIn = regDefs.filter((d) => inRoot(d, rootR)).length;
     const snipIn = snip.defs.filter((d) => d === top || isInside(d, top));
     if (regIn !== snipIn.length || regDefs.length - regIn !== oldDefs.length - oldIn) return false;
-    const regionCells = regDefs.map((d, k) => (k < before ? state.cells[oldDefs[k].index] : k < before + regIn ? cellFor(snipIn[k - before]) : state.cells[oldDefs[k - regIn + oldIn].index]));
+    const regionCells = regDefs.map((_d, k) => (k < before ? state.cells[oldDefs[k].index] : k < before + regIn ? cellFor(snipIn[k - before]) : state.cells[oldDefs[k - regIn + oldIn].index]));
     const oldClasses = info.classes.filter((c) => c.stmt === root.stmt), regClasses = reg.an.info.classes;
     const snipClasses = snip.classes.filter((c) => c !== top.cls || !root.cls);
     const cb = oldClasses.filter((c) => c.node.start < root.start).length;
     const oci = oldClasses.filter((c) => inRoot(c.node, root)).length, rci = regClasses.filter((c) => inRoot(c.node, rootR)).length;
     if (rci !== snipClasses.length || regClasses.length - rci !== oldClasses.length - oci) return false;
-    const regionKeys = regClasses.map((c, k) => (k < cb ? state.classKeys[oldClasses[k].index] : k < cb + rci ? classKey(snipClasses[k - cb]) : state.classKeys[oldClasses[k - rci + oci].index]));
+    const regionKeys = regClasses.map((_c, k) => (k < cb ? state.classKeys[oldClasses[k].index] : k < cb + rci ? classKey(snipClasses[k - cb]) : state.classKeys[oldClasses[k - rci + oci].index]));
     const defsIn = (lo: number, hi: number) => info.defs.filter((d) => d.stmt >= lo && d.stmt < hi);
     const classesIn = (lo: number, hi: number) => info.classes.filter((c) => c.stmt >= lo && c.stmt < hi);
     const n = info.statements.length, i = root.stmt;

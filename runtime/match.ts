@@ -10,7 +10,7 @@
 //      another statement keeps its identity).
 // Nothing here depends on a counter over the whole file, so inserting an anonymous function somewhere
 // never changes which live function runs which body.
-import type { ClassInfo, Def, ModuleInfo } from '../loader/transform/analyze.js';
+import type { ClassInfo, Def, ModuleInfo } from '../compiler/analyze.js';
 import { marker, ownText, type Shape, shapeOf } from './structure.js';
 
 export interface Correspondence {

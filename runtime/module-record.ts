@@ -2,9 +2,9 @@
 // `__jurig$m.meta` (the module's import.meta), `__jurig$m.a` (module-level names added after start) and
 // `__jurig$m.k(path, class, evalHook?)` (a class registering itself from a static block).
 import { fileURLToPath } from 'node:url';
-import type { Analysed } from '../loader/transform/index.js';
-import type { ClassInfo, Def, DefKind } from '../loader/transform/analyze.js';
-import type { Layout } from '../loader/transform/instrument.js';
+import type { Analysed } from '../compiler/index.js';
+import type { ClassInfo, Def, DefKind } from '../compiler/analyze.js';
+import type { Layout } from '../compiler/instrument.js';
 import { currentOwner, enterStatement, leaveForAwait, leaveToNone, type Owner, resumeAfterAwait } from './effects.js';
 
 export interface Cell { p: Function | undefined }
@@ -73,9 +73,11 @@ export class ModuleRecord {
   /** Module-level consts of the loaded version that stayed `const` (not exported): eval can read them, but
    * a changed value must go to `a`, and what reads them is recompiled to read it there. */
   consts: Set<string> | null = null;
-  state: RunningState | null = null;
+  /** The running version once analysed (see status); replaced by every applied save (adopt). */
+  private current: RunningState | null = null;
   version = 0;
-  loadedSource: string | null;
+  /** The text the module was loaded from, until its first analysis (then the running version holds it). */
+  private loadedSource: string | null;
 
   constructor(
     readonly url: string,
@@ -88,6 +90,33 @@ export class ModuleRecord {
     this.file = fileURLToPath(url);
     this.loadedSource = loadedSource;
   }
+
+  /** How a loaded text becomes its running version: set by runtime/running-state.ts as it loads, so the
+   * compiler (SWC, acorn) loads with the first save or tool that needs it, never at start-up. */
+  static analyse: ((rec: ModuleRecord, source: string) => RunningState) | null = null;
+
+  /** 'loaded': only the loaded text is kept (start-up pays for no analysis); 'analysed': the running
+   * version is analysed (the first save, the REPL or a --loop asked for it), and saves replace it. */
+  get status(): 'loaded' | 'analysed' { return this.current ? 'analysed' : 'loaded'; }
+
+  /** The running version, analysed on first use. Throws SaveRejected if the file changed between the
+   * load and that first analysis (its text on disk is no longer what runs). */
+  running(): RunningState {
+    if (this.current) return this.current;
+    if (!ModuleRecord.analyse) throw new Error('jurig internal error: a running version was asked for before runtime/running-state.js loaded');
+    this.current = ModuleRecord.analyse(this, this.loadedSource ?? '');
+    this.loadedSource = null;
+    return this.current;
+  }
+
+  /** The running version if analysed, else null (does not analyse). */
+  get state(): RunningState | null { return this.current; }
+
+  /** The text that runs now, without analysing it. */
+  get runningText(): string | null { return this.current?.source ?? this.loadedSource; }
+
+  /** A save was applied: `next` is what runs now. */
+  adopt(next: RunningState): void { this.current = next; }
 
   /** Called from the static block of every instrumented class as it is created. */
   k(path: string, cls: Function, hook?: EvalHook): void {

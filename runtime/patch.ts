@@ -3,25 +3,25 @@
 //           any compile error rejects the whole save.
 //   apply — bind new imports, swap cells, add/remove class members, then run the new or changed top-level
 //           statements in file order (a statement that throws is reported; the rest still applies).
-import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
-import { type ClassInfo, type Def, innermostDefFinder, type ModuleInfo, type N, patternNames, type PrivateRef, walk } from '../loader/transform/analyze.js';
-import { applyEdits, cachedLineStarts, composeMap, Edits, lineIndex, mapComment } from '../loader/transform/edits.js';
-import { type Analysed, analyseSource, hashSource } from '../loader/transform/index.js';
-import { awaitBrackets, CannotApply, type CompileCtx, exportedLocals, insertGuard, type Layout, layoutOf, rewriteRange } from '../loader/transform/instrument.js';
-import { codeFrame, CompileError } from '../loader/transform/to-js.js';
+import { init as lexerReady } from 'es-module-lexer';
+import { type ClassInfo, type Def, innermostDefFinder, type ModuleInfo, type N, patternNames, type PrivateRef, walk } from '../compiler/analyze.js';
+import { applyEdits, cachedLineStarts, composeMap, Edits, mapComment } from '../compiler/edits.js';
+import { type Analysed, analyseSource, originalPos } from '../compiler/index.js';
+import { exportNames, ownerLine } from './running-state.js';
+import { SaveRejected } from './save-rejected.js';
+export { SaveRejected };
+import { awaitBrackets, insertGuard, type Layout, layoutOf } from '../compiler/instrument.js';
+import { CannotApply, type CompileCtx, rewriteRange } from '../compiler/rewrite.js';
+import { codeFrame, CompileError } from '../compiler/to-js.js';
 import { type Correspondence, correspond, pairNestedClass } from './match.js';
 import { enclosingClass, isStatementMember, labelOf, normalize, ownText, privateNames, privateOwner, shapeOf } from './structure.js';
-import { disposeAll, loadedOwners, Owner, runAs } from './effects.js';
+import { disposeAll, Owner, runAs } from './effects.js';
 import { emit, type JurigEvent } from './events.js';
 import { type Cell, type CellEntry, cellText, type ModuleRecord, type RunningState } from './module-record.js';
+import { CELL_PREFIX, M, MODULE } from '../compiler/names.js';
 
 await lexerReady;
 
-export class SaveRejected extends Error {
-  constructor(message: string, readonly line: number, readonly column: number, readonly frame: string) {
-    super(message);
-  }
-}
 
 // Each compiled patch needs its own `sourceURL` (with its inline map) for stack frames to map, and Node
 // keeps the map of every sourceURL it saw for good. So the URLs of a unit (a definition's cell, or a
@@ -43,47 +43,6 @@ function sourceUrl(rec: ModuleRecord, unit: object | string): string {
 // ---------------------------------------------------------------------------------------------------
 // Positions
 
-export function originalPos(an: Analysed, offset: number): { line: number; column: number } {
-  const starts = cachedLineStarts(an.js);
-  const l = lineIndex(starts, offset);
-  const col = offset - starts[l];
-  const segs = an.base[l] ?? [];
-  let best: readonly number[] | null = null;
-  for (const s of segs) { if (s[0] <= col && s.length >= 4) best = s; else if (s[0] > col) break; }
-  if (!best) for (let k = l - 1; k >= 0 && !best; k--) { const prev = an.base[k]; if (prev && prev.length) best = prev[prev.length - 1]; }
-  return best && best.length >= 4 ? { line: best[2] + 1, column: best[3] + 1 } : { line: l + 1, column: col + 1 };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The running version, analysed lazily (the first save of a file pays for it, not the start-up)
-
-export function ensureState(rec: ModuleRecord): RunningState {
-  if (rec.state) return rec.state;
-  const source = rec.loadedSource ?? '';
-  if (hashSource(source) !== rec.hash) {
-    throw new SaveRejected('the file changed between loading and the first save; restart to pick up that change', 1, 1, '');
-  }
-  const an = analyseSource(source, rec.file);
-  const cells = an.info.defs.map((d) => ({ cell: rec.initialCells[d.index], layout: layoutOf(d, an.js), kind: d.kind }));
-  rec.bindings = new Set(an.info.moduleScope.decls.keys());
-  const exported = exportedLocals(an.info);
-  rec.consts = new Set([...an.info.moduleScope.decls.values()].filter((b) => b.kind === 'const' && !exported.has(b.name)).map((b) => b.name));
-  const classKeys = an.info.classes.map((c) => c.path);
-  const realPrivates = new Map(an.info.classes.map((c, i) => [classKeys[i], privateNames(c)]));
-  rec.state = { source, an, cells, classKeys, failed: new Set(), exports: exportNames(an.js), retired: new Map(), realPrivates, owners: loadedOwners(rec) };
-  for (const o of rec.state.owners) if (o) o.locate = () => ownerLine(rec, o);
-  rec.loadedSource = null;
-  return rec.state;
-}
-
-function exportNames(js: string): Set<string> {
-  try {
-    const [, exports] = lexExports(js);
-    return new Set(exports.flatMap((e) => ('name' in e ? [e.name] : [])));
-  } catch {
-    return new Set();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Plan
@@ -146,7 +105,7 @@ export function asRejection(e: unknown, source: string): unknown {
 }
 
 export function planSave(rec: ModuleRecord, newSource: string): Plan {
-  const state = ensureState(rec);
+  const state = rec.running();
   const an = analyseSave(rec, state, newSource);
   const core = planVersions(rec, state, an, newSource, correspond(state.an.info, an.info), null)!;
   const exports = exportNames(an.js);
@@ -393,7 +352,7 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
       throw e;
     }
     if (decl !== node) edits.replace(node.start, decl.start, ''); // `export`
-    const target = (name: string) => (bindings.has(name) ? name : `__jurig$m.a[${JSON.stringify(name)}]`);
+    const target = (name: string) => (bindings.has(name) ? name : `${MODULE}.${M.added}[${JSON.stringify(name)}]`);
     if (decl.type === 'VariableDeclaration') {
       const ds = decl.declarations;
       edits.replace(decl.start, ds[0].start, '(');
@@ -404,9 +363,9 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
     }
     const isAsync = info.awaitTopLevel.some((a) => a.start >= node.start && a.end <= node.end);
     // effects: while suspended at a top-level await the statement is no one's; its owner's again after
-    const brackets = isAsync && awaitBrackets(info.awaitTopLevel, node.start, node.end, edits, '__jurig$m.x', '__jurig$m.w', '__jurig$o') > 0;
+    const brackets = isAsync && awaitBrackets(info.awaitTopLevel, node.start, node.end, edits, `${MODULE}.${M.end}`, `${MODULE}.${M.resume}`, '__jurig$o') > 0;
     const wrapper = brackets
-      ? compile(node.start, node.end, edits, 'const __jurig$o=__jurig$m.o();try{', '}finally{__jurig$m.x()}', cells, null, isAsync, `s${index}`)
+      ? compile(node.start, node.end, edits, `const __jurig$o=${MODULE}.${M.owner}();try{`, `}finally{${MODULE}.${M.end}()}`, cells, null, isAsync, `s${index}`)
       : compile(node.start, node.end, edits, '', '', cells, null, isAsync, `s${index}`);
     return {
       index, line: at(node.start), wrapper: () => (wrapper as Function)(cells, null), isAsync, shown: shown(node.start),
@@ -478,7 +437,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
       const entry = cellFor(d);
       let i = cells.indexOf(entry.cell);
       if (i === -1) i = cells.push(entry.cell) - 1;
-      return { cell: `__jc${i}`, layout: entry.layout };
+      return { cell: `${CELL_PREFIX}${i}`, layout: entry.layout };
     },
     classKey,
     virtualPrivate,
@@ -486,7 +445,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
 
   const compile = (start: number, end: number, edits: Edits, prefix: string, suffix: string, cells: Cell[], hook: ((code: string) => unknown) | null, isAsync: boolean, unit: object | string): Function => {
     const sorted = edits.sorted();
-    const decl = cells.map((_, i) => `__jc${i}=__jurig$c[${i}]`).join(',');
+    const decl = cells.map((_, i) => `${CELL_PREFIX}${i}=__jurig$c[${i}]`).join(',');
     const head = `(${isAsync ? 'async ' : ''}function(__jurig$c,__jurig$home){let __jurig$t;${decl ? `const ${decl};` : ''}${prefix}`;
     const body = applyEdits(an.js, sorted, start, end);
     const url = sourceUrl(rec, unit);
@@ -552,7 +511,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
     }
     if (ownGuard) {
       cells.push(ownGuard);
-      insertGuard(edits, d, `__jc${cells.length - 1}`, layout, { read: () => null, write: () => null }, 0);
+      insertGuard(edits, d, `${CELL_PREFIX}${cells.length - 1}`, layout, { read: () => null, write: () => null }, 0);
     }
     const fn = d.fn;
     let prefix: string, suffix = '';
@@ -650,7 +609,7 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
     else if (m.kind === 'set') Object.defineProperty(target, key, { get: desc.get, set: m.fn as (v: unknown) => void, configurable: true, enumerable: false });
     else Object.defineProperty(target, key, { value: m.fn, writable: true, configurable: true, enumerable: false });
   }
-  rec.state = plan.next;
+  rec.adopt(plan.next);
   rec.bindings = plan.bindings;
   rec.version++;
   for (const e of plan.events) emit(e);
@@ -674,12 +633,6 @@ export async function applyPlan(rec: ModuleRecord, plan: Plan, resolveImport: (r
   }
 }
 
-/** The line of the statement whose owner `o` is in the running version (0: none holds it any more). */
-function ownerLine(rec: ModuleRecord, o: Owner): number {
-  const s = rec.state;
-  const i = s ? s.owners.indexOf(o) : -1;
-  return i < 0 ? 0 : originalPos(s!.an, s!.an.info.statements[i].start).line;
-}
 
 /** An error's stack without jurig's own frames below the statement (the user's code is what matters). */
 function userStack(error: unknown): string {

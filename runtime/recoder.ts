@@ -3,11 +3,11 @@
 import swc from '@swc/core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { type Analysed, analyseSource, sourceOffset } from '../loader/transform/index.js';
+import { type Analysed, analyseSource, sourceOffset } from '../compiler/index.js';
 import { describe, type Location, locate, rt } from './conform.js';
-import { ensureState } from './patch.js';
 import { marker, shapeOf } from './structure.js';
-import { tooDeep } from '../loader/transform/nesting.js';
+import { tooDeep } from '../compiler/nesting.js';
+import './running-state.js'; // rec.running() below
 
 // ---------------------------------------------------------------------------------------------------
 // An outline of a file's text: its top-level statements and the members of its top-level classes, with
@@ -27,7 +27,7 @@ export interface Item {
 const PREFIX = '0;';
 
 export function outline(text: string, ts: boolean): Item[] {
-  const deep = tooDeep(text, ts); // SWC would crash the process (loader/transform/nesting.ts)
+  const deep = tooDeep(text, ts); // SWC would crash the process (compiler/nesting.ts)
   if (deep) throw new SyntaxError(`${deep.line}:${deep.column}: ${deep.message}`);
   const ast = swc.parseSync(PREFIX + text, ts ? { syntax: 'typescript', tsx: false, decorators: true, target: 'esnext' } : { syntax: 'ecmascript', jsx: false, decorators: true, target: 'esnext' }) as unknown as { body: Node[] };
   const base = ast.body[0].span.start + PREFIX.length;
@@ -112,7 +112,7 @@ export type Focus =
 
 function focusOf(loc: Location): Focus {
   if (loc.path === null) return { kind: 'module' };
-  const state = ensureState(loc.rec);
+  const state = loc.rec.running();
   const info = state.an.info;
   if (loc.path.includes('/')) throw new Error(`a Recoder works on top-level functions, classes and methods; ${loc.path} is nested in a function (make a recoder for the enclosing one)`);
   const d = info.defs.find((x) => x.path === loc.path);
@@ -326,7 +326,7 @@ export class Recoder {
 
   private async apply(op: Op): Promise<void> {
     const rec = rt().byFile.get(this.file) ?? this.loc.rec;
-    const running = ensureState(rec).source;
+    const running = rec.running().source;
     const next = op(running);
     const r = await rt().applySource(this.file, next);
     if (!r.ok) {

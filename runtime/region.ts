@@ -4,14 +4,14 @@
 // with the running statements it replaces and planned like any save. The new version's analysis is then
 // the running one with those statements spliced in (positions after them shifted), built when something
 // first needs it. Anything the region cannot answer alone takes the full path (return null).
-import { analyze, type BindingKind, type ClassInfo, type Def, moduleLevelNames, type ModuleInfo, type N, parseModule, parseScript, walk } from '../loader/transform/analyze.js';
-import { cachedLineStarts, lineIndex } from '../loader/transform/edits.js';
-import { type Analysed, sourceOffsets } from '../loader/transform/index.js';
-import { isTypeScript, toJs } from '../loader/transform/to-js.js';
+import { analyze, type BindingKind, type ClassInfo, type Def, moduleLevelNames, type ModuleInfo, type N, parseModule, parseScript, walk } from '../compiler/analyze.js';
+import { cachedLineStarts, lineIndex } from '../compiler/edits.js';
+import { type Analysed, sourceOffsets } from '../compiler/index.js';
+import { isTypeScript, toJs } from '../compiler/to-js.js';
 import type { JurigEvent } from './events.js';
 import { correspond } from './match.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
-import { ensureState, type Plan, planVersions } from './patch.js';
+import { type Plan, planVersions } from './patch.js';
 import { seedShape, shapeOf } from './structure.js';
 import { textChange } from './text-change.js';
 
@@ -94,7 +94,7 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
 }
 
 export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
-  const state = ensureState(rec);
+  const state = rec.running();
   if (state.failed.size) return null; // statements that threw run again, wherever they are
   const an = state.an, info = an.info;
   const reg = regionOf(an, state.source, newSource, rec.file);

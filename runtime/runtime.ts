@@ -4,8 +4,8 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
-import { LINKS_CHANNEL, type LinkMessage } from '../loader/links.js';
-import type { JurigOptions } from '../loader/options.js';
+import { LINKS_CHANNEL, type LinkMessage } from '../common/links.js';
+import type { JurigOptions } from '../common/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
 import { installEffects, outsideOwners, setDisposeReporter } from './effects.js';
 import { lineShift } from './line-map.js';
@@ -16,6 +16,7 @@ import type { WatchEvents } from './watcher.js';
 import type { Plan } from './patch.js';
 import { hostWatching, type Watching, workerWatching } from './watching.js';
 import { installToString } from './to-string.js';
+import { type ApplyResult, type RuntimeGlobal, runtimeGlobal, type SaveHook, setRuntimeGlobal } from './global.js';
 
 const records = new Map<string, ModuleRecord>(); // by URL
 const byFile = new Map<string, ModuleRecord>();
@@ -70,16 +71,6 @@ async function planFor(rec: ModuleRecord, text: string): Promise<Plan> {
 }
 const loadPatch = async () => patchModule ?? (patchModule = await import('./patch.js'));
 
-export interface RuntimeGlobal {
-  m(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string, tag: string): ModuleRecord;
-  records: Map<string, ModuleRecord>;
-  byFile: Map<string, ModuleRecord>;
-  processFile(file: string): Promise<void>;
-  applySource(file: string, text: string): Promise<ApplyResult>;
-  hooks: Set<SaveHook>; // jurig/api: called around every applied save (and applySource)
-  close(): Promise<void>; // stop watching files
-  notLive(file: string, reason: string): void; // the loader ran a file it could not instrument
-}
 
 // Saves: which texts of a file to apply, and when (saves.ts)
 const saves = new Saves({
@@ -91,7 +82,6 @@ const saves = new Saves({
   apply,
 });
 
-export interface SaveHook { before?(file: string): void; after?(file: string, events: JurigEvent[]): void }
 const saveHooks = new Set<SaveHook>();
 function callHooks(stage: 'before' | 'after', file: string, events: JurigEvent[] = []): void {
   for (const h of saveHooks) {
@@ -99,14 +89,10 @@ function callHooks(stage: 'before' | 'after', file: string, events: JurigEvent[]
   }
 }
 
-export type ApplyResult = { ok: true } | { ok: false; error: Error & { line?: number; column?: number; frame?: string } };
 
-export function runtime(): RuntimeGlobal | undefined {
-  return (globalThis as Record<symbol, RuntimeGlobal | undefined>)[Symbol.for('jurig')];
-}
 
 export function startRuntime(o: JurigOptions): RuntimeGlobal {
-  const existing = runtime();
+  const existing = runtimeGlobal();
   if (existing) return existing;
   options = o;
   installLogger(o.verbose);
@@ -131,7 +117,7 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
     close: async () => { await watcher?.close(); },
     notLive: (file, reason) => { if (!notLive.has(file)) { notLive.add(file); emit({ type: 'warn', file, line: 0, message: `is not live: ${reason}` }); } },
   };
-  (globalThis as Record<symbol, unknown>)[Symbol.for('jurig')] = g;
+  setRuntimeGlobal(g);
   // the watcher starts once the program is under way: a short script never pays for chokidar, and a file
   // saved before it is ready is compared when it is (WatchEvents.recheck)
   if (isMainThread) host = hostWatching(watchEvents, o.poll);
@@ -219,9 +205,9 @@ async function apply(rec: ModuleRecord, plan: Plan): Promise<void> {
 export async function applySource(file: string, text: string): Promise<ApplyResult> {
   const rec = byFile.get(file);
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
-  const { ensureState } = await loadPatch();
+
   try {
-    if (ensureState(rec).source === text) return { ok: true };
+    if (rec.running().source === text) return { ok: true };
     await apply(rec, await planFor(rec, text));
     return { ok: true };
   } catch (e) {

@@ -19,6 +19,7 @@ import { dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emit } from './events.js';
 import type { ModuleRecord, RunningState } from './module-record.js';
+import { SaveRejected } from './save-rejected.js';
 import type { Plan } from './patch.js';
 
 /** Whitespace only: an in-place write between its truncation and its data, or a formatter's empty file. */
@@ -123,7 +124,7 @@ export class Saves {
     const rec = this.env.records.get(file);
     if (!rec) return;
     const disk = readDisk(this.env.pathOf(file));
-    if (!disk || disk.text === (rec.state?.source ?? rec.loadedSource) || this.seenBefore(file, disk)) return;
+    if (!disk || disk.text === rec.runningText || this.seenBefore(file, disk)) return;
     const st = this.state(file);
     if (st.busy) { st.again = true; st.wake?.(); return; }
     void this.process(file);
@@ -142,7 +143,7 @@ export class Saves {
     st.busy = true;
     this.stopWaiting(st);
     try {
-      const { SaveRejected, ensureState } = await this.env.patch();
+      await this.env.patch(); // the patch machinery (and the compiler) load with the first save
       // the text being held, since when it has been on disk unchanged, and its plan once made
       let held: (Disk & { since: number; planned: Plan | null }) | null = null;
       for (;;) {
@@ -150,7 +151,7 @@ export class Saves {
         const disk = readDisk(this.env.pathOf(file));
         if (!disk) break;
         let running: RunningState;
-        try { running = ensureState(rec); } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
+        try { running = rec.running(); } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
         if (disk.text === running.source || this.seenBefore(file, disk)) {
           this.seen.set(file, { mtime: disk.mtime, text: disk.text });
           this.notBlank(st);

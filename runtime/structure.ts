@@ -5,7 +5,7 @@
 //   - per definition, its own text: its code with the definitions nested in it replaced by their kind and
 //     name (so a change inside a closure is a change of the closure, not of its parent).
 // Both are computed once per version and kept with it.
-import type { ClassInfo, Def, ModuleInfo, N } from '../loader/transform/analyze.js';
+import type { ClassInfo, Def, ModuleInfo, N } from '../compiler/analyze.js';
 
 const HOLE = '\u0000';
 const MARK = '\u0001';

@@ -1,14 +1,16 @@
 // `fn.toString()` shows the function as written: the guards and class registrations the loader inserted
-// are cut out again. They all end in a marker (see loader/transform/instrument.ts), so this is exact.
-import { ASI_GUARD, CELL_TEST, EXPR_END, GUARD_END } from '../loader/transform/markers.js';
+// are cut out again. They all end in a marker (see compiler/instrument.ts), so this is exact.
+import { ASI_GUARD, CELL_PREFIX, CELL_SLOT, CELL_TEST, EVAL_CODE, EXPR_END, GUARD_END, LIVE_FLAG, M, MODULE } from '../compiler/names.js';
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+// a guard's test of its cell: `__jc3_k3f.p!==void 0`, after the live flag for definitions callable early
+const TEST = `(?:${esc(LIVE_FLAG)}&&)?${CELL_PREFIX}\\w+?\\.${CELL_SLOT}!==void 0`;
 const INSERTED = new RegExp(
   [
-    `(?:${esc(ASI_GUARD)})?if\\((?:__jurig\\$live&&)?__jc\\w+?\\.p!==void 0\\)[\\s\\S]*?${esc(GUARD_END)}`, // statement guard
-    `\\((?:__jurig\\$live&&)?__jc\\w+?\\.p!==void 0\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
+    `(?:${esc(ASI_GUARD)})?if\\(${TEST}\\)[\\s\\S]*?${esc(GUARD_END)}`, // statement guard
+    `\\(${TEST}\\?[\\s\\S]*?:\\(${esc(GUARD_END)}`, // expression-arrow guard, opening
     `${esc(EXPR_END)}\\)\\)`, // expression-arrow guard, closing
-    `static\\{__jurig\\$m\\?\\.k\\("(?:[^"\\\\]|\\\\.)*",this(?:,\\(__jurig\\$code\\)=>eval\\(__jurig\\$code\\))?\\)\\}`, // class registration
+    `static\\{${esc(`${MODULE}?.${M.classRegistered}(`)}"(?:[^"\\\\]|\\\\.)*",this(?:,${esc(`(${EVAL_CODE})=>eval(${EVAL_CODE})`)})?\\)\\}`, // class registration
   ].join('|'),
   'g',
 );

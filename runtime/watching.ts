@@ -5,7 +5,7 @@
 // fs.watch has its own instance: libuv keeps one per event loop). A worker whose main thread does not run
 // jurig (a worker started with jurig's loader in its own execArgv) watches for itself.
 import { BroadcastChannel } from 'node:worker_threads';
-import { LINKS_CHANNEL } from '../loader/links.js';
+import { LINKS_CHANNEL } from '../common/links.js';
 import type { WatchEvents } from './watcher.js';
 
 // chokidar is loaded when watching starts, not with the runtime: a short script never pays for it

@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = join(ROOT, 'dist/cli/jurig.js');
-export const REGISTER = new URL('../dist/loader/register.js', import.meta.url).href;
+export const CLI = join(ROOT, 'dist/entry/jurig.js');
+export const REGISTER = new URL('../dist/entry/register.js', import.meta.url).href;
 /** The node binary tests run under (CI sets JURIG_TEST_NODE to test a newer Node). */
 export const NODE = process.env.JURIG_TEST_NODE || process.execPath;
 

@@ -30,7 +30,7 @@ await sleep(2000);
 console.log('file holds version 3, running version is', version());
 process.exit(version() === 3 ? 0 : 1);
 `);
-const register = new URL('../../dist/loader/register.js', import.meta.url).href;
+const register = new URL('../../dist/entry/register.js', import.meta.url).href;
 for (const gap of [20, 100]) {
   const r = spawnSync(process.execPath, ['--import', register, 'main.mjs'], { cwd: dir, env: { ...process.env, GAP: String(gap), JURIG_OPTIONS: JSON.stringify({ roots: [dir] }) }, encoding: 'utf8' });
   console.log(`saves ${gap} ms apart: ${r.stdout.trim()} -> ${r.status === 0 ? 'ok' : 'BUG: last save lost'}`);

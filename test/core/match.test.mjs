@@ -2,7 +2,7 @@
 // (they never run again), which run, and which running definition each new one is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../dist/loader/transform/analyze.js';
+import { analyze } from '../../dist/compiler/analyze.js';
 import { correspond } from '../../dist/runtime/match.js';
 
 /** Each new definition as `its text → the running definition's text` (null: new); the statements that run. */

@@ -4,7 +4,7 @@
 // literal and comment ranges, source map and code keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseSource } from '../../dist/loader/transform/index.js';
+import { analyseSource } from '../../dist/compiler/index.js';
 import { regionOf, splice } from '../../dist/runtime/region.js';
 import { shapeOf } from '../../dist/runtime/structure.js';
 

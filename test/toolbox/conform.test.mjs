@@ -7,10 +7,11 @@ import { makeApp, jurig, ROOT } from '../helpers.mjs';
 
 // Edit a file and ask until the answer shows the edit; the edit is written again every second (a save
 // made while the file watcher is still starting is not seen).
+// one save, then ask until the answer shows it (a save made before the watcher is ready is compared
+// with what runs when it starts: no need to save again)
 async function editUntil(p, app, name, from, to, question, pred) {
-  const text = app.edit(name, from, to);
-  let last = Date.now();
-  return p.askUntil(question, (l) => { if (pred(l)) return true; if (Date.now() - last > 1000) { app.write(name, text); last = Date.now(); } return false; });
+  app.edit(name, from, to);
+  return p.askUntil(question, pred);
 }
 
 function linkJurig(app) { mkdirSync(app.path('node_modules'), { recursive: true }); symlinkSync(ROOT, app.path('node_modules/jurig'), 'dir'); }

@@ -4,13 +4,15 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { defaultOptions, ENV_KEY, type JurigOptions } from '../loader/options.js';
-import { checkNodeFlags, takesValue } from './node-flags.js';
-import { respawnWithNodeFlags } from './respawn.js';
-import { reportStartupThrow, startupSyntaxError, waitsForFix } from './start-errors.js';
-import { REPORT_ENV, waitForFixThenRun } from './wait-for-fix.js';
+import { defaultOptions, ENV_KEY, type JurigOptions } from '../common/options.js';
+import { checkNodeFlags, takesValue } from '../cli/node-flags.js';
+import { respawnWithNodeFlags, useCliScript } from '../cli/respawn.js';
+import { reportStartupThrow, startupSyntaxError, waitsForFix } from '../cli/start-errors.js';
+import { REPORT_ENV, waitForFixThenRun } from '../cli/wait-for-fix.js';
+
+useCliScript(fileURLToPath(import.meta.url));
 
 const HELP = `Usage: jurig [options] [script.ts|script.js] [args...]
 
@@ -144,14 +146,14 @@ async function main(): Promise<void> {
 
   // The program runs in this process, after the loader is registered, as `node --import` would run it;
   // workers and forked children inherit the loader through execArgv and the options through the env.
-  const register = new URL('../loader/register.js', import.meta.url).href;
+  const register = new URL('./register.js', import.meta.url).href;
   process.env[ENV_KEY] = JSON.stringify(options);
   process.execArgv.push('--import', register);
   inheritLoaderInWorkers();
-  const { formatOf } = (await import(register)) as typeof import('../loader/register.js');
+  const { formatOf } = (await import(register)) as typeof import('./register.js');
   if (script === null) {
     process.argv.splice(1, process.argv.length - 1, ...rest);
-    await import(new URL('./session.js', import.meta.url).href);
+    await import(new URL('../cli/session.js', import.meta.url).href);
     return;
   }
   const file = resolve(script);

@@ -11,14 +11,14 @@
 //
 // Every text the loader inserts ends in a marker, so Function.prototype.toString can show the code as
 // written (runtime/to-string.ts).
-import { type ClassInfo, type Def, type ModuleInfo, type N, patternNames, type PrivateRef, type Ref, walk } from './analyze.js';
+import { type Def, type ModuleInfo, type N, patternNames, walk } from './analyze.js';
 import { Edits } from './edits.js';
 import { builtinModules } from 'node:module';
 
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTINS.has(spec);
 
-import { ASI_GUARD, EXPR_END, GUARD_END } from './markers.js';
+import { ASI_GUARD, CELL_SLOT, cellName, EVAL_CODE, EVAL_HOOK, EXPR_END, GUARD_END, LIVE_FLAG, M, MODULE, RUNTIME_KEY } from './names.js';
 
 export { EXPR_END, GUARD_END };
 
@@ -83,13 +83,13 @@ function asyncGeneratorDriver(call: string): string {
 export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, names: NameCtx, depth: number, early = false): void {
   const fn = d.fn;
   const acc = accessor(layout.captured, names);
-  const test = early ? `__jurig$live&&${cell}.p!==void 0` : `${cell}.p!==void 0`;
+  const test = early ? `${LIVE_FLAG}&&${cell}.${CELL_SLOT}!==void 0` : `${cell}.${CELL_SLOT}!==void 0`;
   const drive = fn.async && !fn.generator;
   const { at, asi } = bodyStart(fn);
   // after a directive that has no `;` (`function f() { 'x' }`), the guard must not continue its statement
   const lead = asi ? ASI_GUARD : '';
   if (layout.conv === 'arrow') {
-    const call = `${cell}.p(${acc},this${layout.args ? ',' + layout.args : ''})`;
+    const call = `${cell}.${CELL_SLOT}(${acc},this${layout.args ? ',' + layout.args : ''})`;
     if (fn.body.type === 'BlockStatement') edits.open(at, `${lead}if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
     else {
       edits.open(fn.body.start, `(${test}?${call}:(${GUARD_END}`, depth);
@@ -97,7 +97,7 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
     }
     return;
   }
-  const target = layout.conv === 'factory' ? `${cell}.p(${acc})` : `${cell}.p`;
+  const target = layout.conv === 'factory' ? `${cell}.${CELL_SLOT}(${acc})` : `${cell}.${CELL_SLOT}`;
   let call: string;
   if (d.kind === 'constructor' && d.derived) call = `${target}((...__jurig$a)=>(super(...__jurig$a),this),new.target,arguments)`;
   else if (d.kind === 'function' && !fn.async && !fn.generator) call = `new.target?Reflect.construct(${target},arguments,new.target):${target}.apply(this,arguments)`;
@@ -119,7 +119,7 @@ function bodyStart(fn: N): { at: number; asi: boolean } {
 }
 
 export function classRegistration(path: string, withEval: boolean): string {
-  return `static{__jurig$m?.k(${JSON.stringify(path)},this${withEval ? ',(__jurig$code)=>eval(__jurig$code)' : ''})}`;
+  return `static{${MODULE}?.${M.classRegistered}(${JSON.stringify(path)},this${withEval ? `,(${EVAL_CODE})=>eval(${EVAL_CODE})` : ''})}`;
 }
 
 /**
@@ -176,7 +176,7 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
   // CommonJS modules run top to bottom: nothing of theirs is callable before their prelude
   const early = esm ? earlyDefs(info) : new Set<Def>();
   // cell names carry a tag of the module, so toString() can find the cell of a function it is given
-  const name = (d: Def) => `__jc${d.index}_${tag}`;
+  const name = (d: Def) => cellName(d.index, tag);
   for (const d of info.defs) insertGuard(edits, d, name(d), layoutOf(d, info.js), PLAIN, depthOf(d), early.has(d));
   for (const c of info.classes) edits.insert(c.bodyStart, classRegistration(c.path, c.hasPrivate));
   // An exported top-level `const` becomes `let` (same width) so a re-run statement can rebind it and
@@ -191,248 +191,21 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
   }
   // effects (issue 11): which statement is running, for what it sets up (runtime/effects.ts)
   const markers = statementMarkers(info, edits);
-  const consts = info.defs.map((d) => `${name(d)}={p:void 0}`);
+  const consts = info.defs.map((d) => `${name(d)}={${CELL_SLOT}:void 0}`);
   // `?.`: a module that jurig's own code imports before the runtime starts (when the user watches that
   // package) runs without being registered
-  consts.push(`__jurig$m=globalThis[Symbol.for("jurig")]?.m(${meta},__jurig$eval,[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
-  const prelude = `const ${consts.join(',')};${early.size ? 'var __jurig$live=!0;' : ''}`;
-  const appendix = '\nfunction __jurig$eval(__jurig$code){return eval(__jurig$code)}' + markers;
+  consts.push(`${MODULE}=globalThis[Symbol.for(${JSON.stringify(RUNTIME_KEY)})]?.m(${meta},${EVAL_HOOK},[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
+  const prelude = `const ${consts.join(',')};${early.size ? `var ${LIVE_FLAG}=!0;` : ''}`;
+  const appendix = `\nfunction ${EVAL_HOOK}(${EVAL_CODE}){return eval(${EVAL_CODE})}` + markers;
   return { edits, prelude, appendix };
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Compiling patch code: a range of a new version of the module, with references rewritten so the code
-// runs outside its original scope.
-
-export interface CompileCtx {
-  info: ModuleInfo;
-  /** Is `name` a module-level binding of the running module (so eval can reach it)? */
-  hasModuleBinding(name: string): boolean;
-  /** Cell variable name and layout for a nested definition inside the compiled range. */
-  nested(d: Def): { cell: string; layout: Layout };
-  /** The key a class inside the compiled range registers its live object under. */
-  classKey(c: ClassInfo): string;
-  /** For a use of a private name that the live class does not have (a method or accessor a save added),
-   * the key of that class; null for a real private name. */
-  virtualPrivate?(ref: PrivateRef): string | null;
-}
-
-export class CannotApply extends Error {
-  constructor(message: string, readonly pos: number) { super(message); }
-}
-
-/** The refs (or this-refs) whose node starts inside [start, end), from a list sorted by position. */
+export /** The refs (or this-refs) whose node starts inside [start, end), from a list sorted by position. */
 function inRange<T extends { node: N }>(sorted: T[], start: number, end: number): T[] {
   let lo = 0, hi = sorted.length;
   while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m].node.start < start) lo = m + 1; else hi = m; }
   const out: T[] = [];
   for (let i = lo; i < sorted.length && sorted[i].node.start < end; i++) out.push(sorted[i]);
-  return out;
-}
-
-export interface RangeRewrite {
-  edits: Edits;
-}
-
-/**
- * Rewrites for code compiled from `range` of the new module text.
- * `captured`: the accessor layout names that the compiled code receives as `__jurig$s` (null: none).
- * `thisOwner`: start of the function whose `this` the range's arrows see from outside (arrow patches).
- */
-export function rewriteRange(
-  ctx: CompileCtx,
-  start: number,
-  end: number,
-  opts: { captured: string[] | null; skipDef?: Def; skipRefs?: Set<N>; thisOwnerOutside?: boolean; nativeThis?: boolean; ctorOwner?: number },
-): Edits {
-  const { info } = ctx;
-  const edits = new Edits();
-  const outside = (b: { scope: { start: number; end: number; foreign: boolean } }) => b.scope.foreign || b.scope.start < start || b.scope.end > end;
-  const capIndex = (name: string) => (opts.captured ? opts.captured.indexOf(name) : -1);
-  const names: NameCtx = {
-    read: (n) => { const i = capIndex(n); return i >= 0 ? `__jurig$s(${2 * i})` : null; },
-    write: (n, v) => { const i = capIndex(n); return i >= 0 ? `__jurig$s(${2 * i + 1},${v})` : null; },
-  };
-  const addedName = (n: string) => `__jurig$m.a[${JSON.stringify(n)}]`;
-
-  // assignments and updates to captured names are rewritten whole
-  const handled = new Set<N>();
-  const refOf = refIndex(info);
-  const notCaptured = (name: string, pos: number) =>
-    new CannotApply(`uses \`${name}\` from its enclosing function, which the running closures did not capture`, pos);
-  // the accessor index of an identifier assigned in the range that names a captured variable, or -1
-  const capturedWrite = (id: N, pos: number): number => {
-    const ref = refOf.get(id);
-    if (!ref?.binding || ref.binding.scope.kind === 'module' || !outside(ref.binding)) return -1;
-    const i = capIndex(ref.name);
-    if (i < 0) throw notCaptured(ref.name, pos);
-    handled.add(id);
-    return i;
-  };
-  const walkWrites = (node: N) => {
-    if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
-      const i = capturedWrite(node.left, node.start);
-      if (i < 0) return;
-      const op = node.operator;
-      if (op === '=') edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},`);
-      else if (op === '&&=' || op === '||=' || op === '??=') edits.replace(node.left.start, node.right.start, `(__jurig$s(${2 * i})${op.slice(0, -1)}__jurig$s(${2 * i + 1},`);
-      else edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},__jurig$s(${2 * i})${op.slice(0, -1)}(`);
-      edits.close(node.end, op === '=' ? ')' : '))', 0);
-    } else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier') {
-      const i = capturedWrite(node.argument, node.start);
-      if (i < 0) return;
-      const op = node.operator;
-      const t = '__jurig$t';
-      edits.replace(node.start, node.end, node.prefix
-        ? `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}))`
-        : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`);
-    }
-  };
-  for (const n of findNodeCovering(info.ast, start, end)) walk(n, walkWrites);
-
-  for (const r of inRange(info.refs, start, end)) {
-    if (handled.has(r.node) || r.decl || opts.skipRefs?.has(r.node)) continue;
-    const b = r.binding;
-    let text: string | null = null;
-    if (!b) continue; // global
-    if (b.scope.kind === 'module') {
-      if (!ctx.hasModuleBinding(r.name)) text = addedName(r.name);
-    } else if (outside(b)) {
-      const i = capIndex(r.name);
-      if (i < 0) throw notCaptured(r.name, r.node.start);
-      if (r.write) throw new CannotApply(`destructures into \`${r.name}\` of its enclosing function`, r.node.start);
-      text = `__jurig$s(${2 * i})`;
-    }
-    if (text === null) continue;
-    if (isShorthand(info, r.node)) text = `${r.name}:${text}`;
-    edits.replace(r.node.start, r.node.end, text);
-  }
-
-  for (const t of inRange(info.thisRefs, start, end)) {
-    const fromOutside = t.owner < start || t.owner >= end;
-    if (opts.ctorOwner !== undefined && t.owner === opts.ctorOwner) {
-      if (t.kind === 'this') edits.replace(t.node.start, t.node.end, '__jurig$this');
-      else if (t.kind === 'new.target') edits.replace(t.node.start, t.node.end, '__jurig$nt');
-      else if (t.kind === 'super') {
-        const call = superCallAt(info, t.node);
-        if (!call) throw new CannotApply('a derived constructor that uses `super.` cannot be patched live', t.node.start);
-        edits.replace(t.node.start, t.node.end, '__jurig$this=__jurig$super');
-      }
-      continue;
-    }
-    if (!fromOutside || !opts.thisOwnerOutside) continue;
-    if (opts.nativeThis && (t.kind === 'this' || t.kind === 'super')) continue; // compiled as a method called with that `this`
-    if (t.kind === 'this') edits.replace(t.node.start, t.node.end, '__jurig$this');
-    else throw new CannotApply(`an arrow function that uses \`${t.kind}\` of its enclosing function cannot be patched live`, t.node.start);
-  }
-  for (const r of opts.thisOwnerOutside ? inRange(info.refs, start, end) : []) {
-    // `arguments` seen by an arrow belongs to the enclosing function
-    if (r.name !== 'arguments' || r.binding) continue;
-    if (!insideNonArrow(info, r.node.start, start, end)) throw new CannotApply('an arrow function that uses `arguments` of its enclosing function cannot be patched live', r.node.start);
-  }
-  for (const m of within(info.metaRefs, (m) => m.start, start, end)) if (m.end <= end) edits.replace(m.start, m.end, '__jurig$m.meta');
-
-  // private methods and accessors added to a running class live in a table of the module (ModuleRecord)
-  for (const p of ctx.virtualPrivate ? inRange(info.privateRefs, start, end) : []) {
-    const key = ctx.virtualPrivate!(p);
-    if (key === null) continue;
-    const k = JSON.stringify(key), name = JSON.stringify('#' + p.name);
-    const n = p.node;
-    switch (p.role) {
-      case 'call': { // o.#m(a) → __jurig$m.vp(K,"#m").call(o,a)
-        const args = p.parent.arguments;
-        edits.insert(n.object.start, `__jurig$m.vp(${k},${name}).call(`, -1);
-        edits.replace(n.object.end, args.length ? args[0].start : p.parent.end - 1, args.length ? ',' : '');
-        break;
-      }
-      case 'get': // o.#x → __jurig$m.vpg(K,"#x",o)
-        edits.insert(n.object.start, `__jurig$m.vpg(${k},${name},`, -1);
-        edits.replace(n.object.end, n.end, ')');
-        break;
-      case 'set': // o.#x = v → __jurig$m.vps(K,"#x",o,v)
-        edits.insert(n.object.start, `__jurig$m.vps(${k},${name},`, -1);
-        edits.replace(n.object.end, p.parent.right.start, ',');
-        edits.close(p.parent.end, ')', 0);
-        break;
-      case 'in': // #x in o → __jurig$m.vpin(K,o)
-        edits.replace(n.start, n.right.start, `__jurig$m.vpin(${k},`);
-        edits.close(n.end, ')', 0);
-        break;
-      default:
-        throw new CannotApply(`uses #${p.name}, a private member added by a save, in a way jurig cannot apply live (optional chaining, compound assignment, ++/--); restart to apply`, n.start);
-    }
-  }
-
-  // nested definitions get guards bound to their cells
-  const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
-  for (const d of within(info.defs, (d) => d.fn.start, start, end)) {
-    if (d === opts.skipDef || d.fn.end > end) continue;
-    const { cell, layout } = ctx.nested(d);
-    insertGuard(edits, d, cell, layout, names, depthOf(d));
-  }
-  for (const c of within(info.classes, (c) => c.node.start, start, end)) if (c.node.end <= end) edits.insert(c.bodyStart, classRegistration(ctx.classKey(c), c.hasPrivate));
-  return edits;
-}
-
-const refIndexCache = new WeakMap<ModuleInfo, Map<N, Ref>>();
-// A patch compiles one range of a module; a save can compile thousands (each function of a big module):
-// the definitions, classes and import.meta nodes of a range are found by binary search, not by a scan.
-const sortedBy = new WeakMap<object, unknown[]>();
-/** The items of `list` whose position `at` lies in [start, end), in position order. */
-function within<T extends object>(list: T[], at: (x: T) => number, start: number, end: number): T[] {
-  let sorted = sortedBy.get(list) as T[] | undefined;
-  if (!sorted) sortedBy.set(list, (sorted = [...list].sort((a, b) => at(a) - at(b))));
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (at(sorted[m]) < start) lo = m + 1; else hi = m; }
-  const out: T[] = [];
-  for (let i = lo; i < sorted.length && at(sorted[i]) < end; i++) out.push(sorted[i]);
-  return out;
-}
-
-function refIndex(info: ModuleInfo): Map<N, Ref> {
-  let m = refIndexCache.get(info);
-  if (!m) { m = new Map(info.refs.map((r) => [r.node, r])); refIndexCache.set(info, m); }
-  return m;
-}
-
-function insideNonArrow(info: ModuleInfo, pos: number, start: number, end: number): boolean {
-  return info.defs.some((d) => d.kind !== 'arrow' && d.fn.start >= start && d.fn.end <= end && d.fn.start <= pos && pos < d.fn.end);
-}
-
-function superCallAt(info: ModuleInfo, superNode: N): boolean {
-  let found = false;
-  walk(info.ast, (n) => {
-    if (found || n.start > superNode.start || n.end < superNode.end) return false;
-    if (n.type === 'CallExpression' && n.callee === superNode) found = true;
-  });
-  return found;
-}
-
-const shorthandCache = new WeakMap<ModuleInfo, Set<N>>();
-function isShorthand(info: ModuleInfo, id: N): boolean {
-  let set = shorthandCache.get(info);
-  if (!set) {
-    const s = (set = new Set());
-    walk(info.ast, (n) => { if (n.type === 'Property' && n.shorthand) s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value); });
-    shorthandCache.set(info, set);
-  }
-  return set.has(id);
-}
-
-/** The outermost nodes lying within [start, end). */
-function findNodeCovering(ast: N, start: number, end: number): N[] {
-  const out: N[] = [];
-  const visit = (n: N) => {
-    if (n.start >= start && n.end <= end) { out.push(n); return false; }
-    if (n.end <= start || n.start >= end) return false;
-  };
-  // a module's statements are in order: only those overlapping the range are walked (a patch of each of
-  // 2,500 functions would otherwise walk past every statement for each)
-  const body: N[] | undefined = ast.type === 'Program' ? ast.body : undefined;
-  if (!body || ast.start >= start && ast.end <= end) { walk(ast, visit); return out; }
-  let lo = 0, hi = body.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (body[m].end <= start) lo = m + 1; else hi = m; }
-  for (let i = lo; i < body.length && body[i].start < end; i++) walk(body[i], visit);
   return out;
 }
 
@@ -477,10 +250,10 @@ function statementMarkers(info: ModuleInfo, edits: Edits): string {
   info.statements.forEach((st: N, i: number) => {
     const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
     if (decl?.type === 'FunctionDeclaration' || !canCall(st)) return;
-    edits.insert(st.start, `__jurig$m?.e(${i});`);
+    edits.insert(st.start, `${MODULE}?.${M.enter}(${i});`);
     any = true;
     awaits += awaitBrackets(info.awaitTopLevel, st.start, st.end, edits, '__jurig$u', '__jurig$w', String(i));
   });
   if (!any) return '';
-  return '\n__jurig$m?.e(-1);' + (awaits ? 'function __jurig$u(v){__jurig$m?.u(v);return v}function __jurig$w(v,i){__jurig$m?.w(v,i);return v}' : '');
+  return `\n${MODULE}?.${M.enter}(-1);` + (awaits ? `function __jurig$u(v){${MODULE}?.${M.leave}(v);return v}function __jurig$w(v,i){${MODULE}?.${M.resume}(v,i);return v}` : '');
 }

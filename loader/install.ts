@@ -1,16 +1,17 @@
-// `node --import jurig/register app.ts`: source maps on (before any app module loads, or they stay
-// unmapped), tsx for TypeScript resolution and for everything jurig does not instrument, then jurig's
-// load hook in front of it, then the runtime that patches modules as their files change.
+// The module hooks `jurig/register` installs (entry/register.ts): source maps on (before any app module
+// loads, or they stay unmapped), tsx for TypeScript resolution and for everything jurig does not instrument,
+// then jurig's load hook in front of it. The loader knows nothing of the runtime: files it cannot make live
+// are reported through the `notLive` slot of the runtime's global, when there is one.
 import * as nodeModule from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { esmResult, instrumentedPath, Loader, type NotLiveReporter } from './load.js';
-import { noticeLink } from './links.js';
+import { noticeLink } from '../common/links.js';
 import { compileCommonJs } from './commonjs.js';
-import { readOptions } from './options.js';
+import { readOptions } from '../common/options.js';
 
 process.setSourceMapsEnabled(true);
-const options = readOptions();
+export const options = readOptions();
 type SyncLoad = (url: string, context: object, next: (url: string, context: object) => object) => object;
 type SyncResolve = (specifier: string, context: object, next: (specifier: string, context: object) => object) => object;
 
@@ -91,8 +92,3 @@ function syncHooksComposeWithAsync(): boolean {
 export function formatOf(file: string): 'module' | 'commonjs' | null {
   return loader.load(pathToFileURL(file).href, true)?.format ?? null;
 }
-
-const { startRuntime } = await import('../runtime/runtime.js');
-startRuntime(options);
-// -i after a script, --loop / --xloop (cli/loop.ts)
-if (options.interactive || options.loop?.length || options.xloop?.length) await (await import('../cli/loop.js')).start(options);

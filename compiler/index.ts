@@ -7,6 +7,7 @@ import { CompileError, toJs } from './to-js.js';
 import { commonJsByPackage } from './package-type.js';
 
 import { hashSource } from './hash.js';
+import { CREATE_REQUIRE } from './names.js';
 
 export { hashSource };
 
@@ -119,8 +120,8 @@ function commonJsScope(info: ModuleInfo, file: string): string {
   if (!commonJsByPackage(file)) return '';
   const names = CJS_GLOBALS.filter((n) => !info.moduleScope.decls.has(n));
   if (names.length === 0) return '';
-  const value: Record<string, string> = { require: '__jurig$cr(import.meta.url)', __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' };
-  const imp = names.includes('require') ? 'import{createRequire as __jurig$cr}from"node:module";' : '';
+  const value: Record<string, string> = { require: `${CREATE_REQUIRE}(import.meta.url)`, __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' };
+  const imp = names.includes('require') ? `import{createRequire as ${CREATE_REQUIRE}}from"node:module";` : '';
   return `${imp}const ${names.map((n) => `${n}=${value[n]}`).join(',')};`;
 }
 
@@ -162,4 +163,16 @@ export function transformModule(source: string, file: string, url: string): Tran
   const code = applyEdits(js, sorted);
   const map = composeMap({ base, baseText: js, edits: sorted, source: url });
   return { code: code + appendix + '\n' + mapComment(map) + '\n', format };
+}
+
+/** The position in the original source (1-based) of an offset in `an.js`, through SWC's map. */
+export function originalPos(an: Analysed, offset: number): { line: number; column: number } {
+  const starts = cachedLineStarts(an.js);
+  const l = lineIndex(starts, offset);
+  const col = offset - starts[l];
+  const segs = an.base[l] ?? [];
+  let best: readonly number[] | null = null;
+  for (const s of segs) { if (s[0] <= col && s.length >= 4) best = s; else if (s[0] > col) break; }
+  if (!best) for (let k = l - 1; k >= 0 && !best; k--) { const prev = an.base[k]; if (prev && prev.length) best = prev[prev.length - 1]; }
+  return best && best.length >= 4 ? { line: best[2] + 1, column: best[3] + 1 } : { line: l + 1, column: col + 1 };
 }
