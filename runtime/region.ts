@@ -11,7 +11,7 @@ import { isTypeScript, toJs } from '../compiler/to-js.js';
 import type { JurigEvent } from './events.js';
 import { correspond } from './match.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
-import { type Plan, planVersions } from './patch.js';
+import { type Plan, planVersions } from './plan.js';
 import { seedShape, shapeOf } from './structure.js';
 import { textChange } from './text-change.js';
 

@@ -1,7 +1,7 @@
 // A module's running version, analysed lazily: a module starts with only its loaded text (ModuleRecord
 // status 'loaded'); the first save, the REPL or a --loop analyses it once (status 'analysed'), and every
 // applied save replaces it.
-import { parse as lexExports } from 'es-module-lexer';
+import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
 import { analyseSource, hashSource, originalPos } from '../compiler/index.js';
 import { exportedLocals, layoutOf } from '../compiler/instrument.js';
 import { loadedOwners, type Owner } from './effects.js';
@@ -9,6 +9,7 @@ import { ModuleRecord, type RunningState } from './module-record.js';
 import { SaveRejected } from './save-rejected.js';
 import { privateNames } from './structure.js';
 
+await lexerReady; // (exportNames)
 ModuleRecord.analyse = analyseLoaded;
 
 export function analyseLoaded(rec: ModuleRecord, source: string): RunningState {
