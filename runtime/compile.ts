@@ -2,7 +2,7 @@
 // rewritten to run outside its scope (compiler/rewrite.ts), given its own sourceURL and source map, and
 // evaluated in the module's scope (its eval hook) or its class's (for private names and `super`).
 import { type ClassInfo, type Def, type N, type PrivateRef, walk } from '../compiler/analyze.js';
-import { applyEdits, cachedLineStarts, composeMap, Edits, mapComment } from '../compiler/edits.js';
+import { applyEdits, cachedLineStarts, composeMap, type Edits, mapComment } from '../compiler/edits.js';
 import type { Analysed } from '../compiler/index.js';
 import { insertGuard, type Layout } from '../compiler/instrument.js';
 import { CELL_PREFIX } from '../compiler/names.js';
@@ -74,7 +74,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
   // code inside a class (a member, a closure in it at any depth, a field's function) compiles in the
   // class's own scope where it has private names
   const classHook = (c: ClassInfo | null) => {
-    if (!c || !c.hasPrivate) return null;
+    if (!c?.hasPrivate) return null;
     const live = rec.liveClasses(classKey(c));
     return live.length ? live[live.length - 1].hook : null;
   };

@@ -116,7 +116,7 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   const srcStarts = cachedLineStarts(newSource);
   const line0 = lineIndex(srcStarts, rootSpan.start), col0 = rootSpan.start - srcStarts[line0];
   const shifted = base.map((segs) => segs.map((s) => (s.length >= 4 ? [s[0], 0, s[2]! + line0, s[2] === 0 ? s[3]! - prefix.length + col0 : s[3]!] : s))) as Analysed['base'];
-  let ast;
+  let ast: ReturnType<typeof withoutBoundImports>;
   try { ast = withoutBoundImports(parseModule(js), info); } catch { return null; }
   if (!ast) return null; // a JSX helper the running version does not import: the full path binds it
   const snip = analyze(js, ast, foreignChain(root.scope?.parent ?? null));
