@@ -79,6 +79,11 @@ export interface MapOptions {
 
 /** The source map (v3 object) of prefix + applyEdits(base, edits, from, to). */
 export function composeMap(o: MapOptions): { version: 3; sources: string[]; names: string[]; mappings: string } {
+  return { version: 3, sources: [o.source], names: [], mappings: encode(composeMapLines(o)) };
+}
+
+/** composeMap's mappings, decoded (a line's segments per generated line), for maps put together by the caller. */
+export function composeMapLines(o: Omit<MapOptions, 'source'>): SourceMapSegment[][] {
   const from = o.from ?? 0, to = o.to ?? o.baseText.length;
   const starts = o.baseLineStarts ?? lineStartsOf(o.baseText);
   const prefix = o.prefix ?? '';
@@ -141,7 +146,7 @@ export function composeMap(o: MapOptions): { version: 3; sources: string[]; name
       if (seg.length >= 4) out[outLine].push([col, 0, seg[2]!, seg[3]!]);
     }
   }
-  return { version: 3, sources: [o.source], names: [], mappings: encode(out) };
+  return out;
 }
 
 function lineIndex(starts: number[], pos: number): number {

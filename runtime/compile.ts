@@ -2,13 +2,58 @@
 // rewritten to run outside its scope (compiler/rewrite.ts), given its own sourceURL and source map, and
 // evaluated in the module's scope (its eval hook) or its class's (for private names and `super`).
 import { type ClassInfo, type Def, type N, type PrivateRef, walk } from '../compiler/analyze.js';
-import { applyEdits, cachedLineStarts, composeMap, type Edits, mapComment } from '../compiler/edits.js';
+import { encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
+import { applyEdits, cachedLineStarts, composeMapLines, type Edits, mapComment } from '../compiler/edits.js';
 import type { Analysed } from '../compiler/index.js';
 import { insertGuard, type Layout } from '../compiler/instrument.js';
 import { CELL_PREFIX } from '../compiler/names.js';
 import { CannotApply, type CompileCtx, rewriteRange } from '../compiler/rewrite.js';
 import type { Cell, CellEntry, ModuleRecord } from './module-record.js';
 import { enclosingClass, labelOf } from './structure.js';
+
+/** Code compiled for a patch: its function once the compiler is flushed. */
+export interface Compiled { readonly fn: Function }
+
+interface Pending {
+  code: string; // `(function(__jurig$c,__jurig$home){…})`
+  lines: SourceMapSegment[][]; // its source map's segments, by generated line
+  hook: (code: string) => unknown;
+  unit: object | string;
+  start: number; // where its text starts in the new version (for a rejection)
+  value: unknown;
+  done: boolean;
+}
+
+function evalOne(rec: ModuleRecord, hook: (code: string) => unknown, p: Pending, reject: (message: string, offset: number) => never): void {
+  try {
+    p.value = hook(`${p.code}\n//# sourceURL=${sourceUrl(rec, p.unit)}\n${mapComment(mapOf(rec, p.lines))}`);
+    p.done = true;
+  } catch (e) {
+    if (e instanceof SyntaxError) reject(`${e.message} (in the compiled patch; please report this)`, p.start);
+    throw e;
+  }
+}
+
+/** `[part,\npart,\n…]`, each part on lines of its own, with one source map: the parts' maps one after another. */
+function batchScript(rec: ModuleRecord, list: Pending[]): string {
+  let code = '[\n';
+  const lines: SourceMapSegment[][] = [[]];
+  list.forEach((p, i) => {
+    code += p.code + (i < list.length - 1 ? ',\n' : '\n');
+    const count = countLines(p.code);
+    for (let l = 0; l < count; l++) lines.push(p.lines[l] ?? []);
+  });
+  code += ']';
+  return `${code}\n//# sourceURL=${sourceUrl(rec, 'batch')}\n${mapComment(mapOf(rec, lines))}`;
+}
+
+const mapOf = (rec: ModuleRecord, lines: SourceMapSegment[][]) => ({ version: 3, sources: [rec.url], names: [], mappings: encode(lines) });
+
+function countLines(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
 
 // Each compiled patch needs its own `sourceURL` (with its inline map) for stack frames to map, and Node
 // keeps the map of every sourceURL it saw for good. So the URLs of a unit (a definition's cell, or a
@@ -55,19 +100,36 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
     virtualPrivate,
   });
 
-  const compile = (start: number, end: number, edits: Edits, prefix: string, suffix: string, cells: Cell[], hook: ((code: string) => unknown) | null, isAsync: boolean, unit: object | string): Function => {
+  // Compiled code waits for flush(): a save that changes many definitions (a find-and-replace over a module)
+  // is evaluated as one script per scope with one source map, not one eval and one map per definition.
+  const pending: Pending[] = [];
+  const compile = (start: number, end: number, edits: Edits, prefix: string, suffix: string, cells: Cell[], hook: ((code: string) => unknown) | null, isAsync: boolean, unit: object | string): Compiled => {
     const sorted = edits.sorted();
     const decl = cells.map((_, i) => `${CELL_PREFIX}${i}=__jurig$c[${i}]`).join(',');
     const head = `(${isAsync ? 'async ' : ''}function(__jurig$c,__jurig$home){let __jurig$t;${decl ? `const ${decl};` : ''}${prefix}`;
     const body = applyEdits(an.js, sorted, start, end);
-    const url = sourceUrl(rec, unit);
-    const map = composeMap({ base: an.base, baseText: an.js, edits: sorted, from: start, to: end, prefix: head, source: rec.url, baseLineStarts: cachedLineStarts(an.js) });
-    const code = `${head}${body}${suffix}})\n//# sourceURL=${url}\n${mapComment(map)}`;
-    try {
-      return (hook ?? rec.evalHook)(code) as Function;
-    } catch (e) {
-      if (e instanceof SyntaxError) return reject(`${e.message} (in the compiled patch; please report this)`, start);
-      throw e;
+    const lines = composeMapLines({ base: an.base, baseText: an.js, edits: sorted, from: start, to: end, prefix: head, baseLineStarts: cachedLineStarts(an.js) });
+    const p: Pending = { code: `${head}${body}${suffix}})`, lines, hook: hook ?? rec.evalHook, unit, start, value: undefined, done: false };
+    pending.push(p);
+    return { get fn() { if (!p.done) throw new Error('jurig internal error: compiled code read before flush()'); return p.value as Function; } };
+  };
+
+  /** Evaluate everything compiled so far (a compile error rejects the save, naming the definition's place). */
+  const flush = (): void => {
+    const batch = pending.splice(0);
+    const byHook = new Map<(code: string) => unknown, Pending[]>();
+    for (const p of batch) { const list = byHook.get(p.hook); if (list) list.push(p); else byHook.set(p.hook, [p]); }
+    for (const [hook, list] of byHook) {
+      if (list.length === 1) { evalOne(rec, hook, list[0], reject); continue; }
+      let values: unknown[] | null = null;
+      try {
+        values = hook(batchScript(rec, list)) as unknown[];
+      } catch (e) {
+        if (!(e instanceof SyntaxError)) throw e;
+      }
+      // (a syntax error: each one on its own, to say which definition it is in)
+      if (values) list.forEach((p, i) => { p.value = values![i]; p.done = true; });
+      else for (const p of list) evalOne(rec, hook, p, reject);
     }
   };
 
@@ -98,7 +160,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
   };
 
   /** Compile the new code of `d` for its cell (ownGuard: also give it a guard, for added members). */
-  const compileDef = (d: Def, layout: Layout, ownGuard: Cell | null): Function => {
+  const compileDef = (d: Def, layout: Layout, ownGuard: Cell | null): Compiled => {
     const cells: Cell[] = [];
     const ctx = makeCtx(cells);
     const isArrow = d.kind === 'arrow';
@@ -183,9 +245,10 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
     }
     if (layout.conv === 'factory') { prefix = `return function(__jurig$s){${prefix}`; suffix += '}'; }
     const wrapper = compile(fn.start, fn.end, edits, prefix, suffix, cells, classHook(enclosingClass(info, d)), false, cellFor(d).cell);
-    return wrapper(cells, home) as Function;
+    let made: Function | undefined;
+    return { get fn() { return (made ??= wrapper.fn(cells, home) as Function); } };
   };
-  return { compileDef, makeCtx, compile };
+  return { compileDef, makeCtx, compile, flush };
 }
 
 function ownSteps(fn: N): { awaits: N[]; yields: N[]; delegates: boolean; forAwait: boolean } {

@@ -163,8 +163,10 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
     return k;
   };
   const snipAn: Analysed = { js, base: shifted, info: snip, format: an.format };
-  const { compileDef } = makeCompiler({ rec, an: snipAn, bindings: rec.bindings!, cellFor, classKey, reject: () => { throw new Bail(); } });
-  const fn = compileDef(top, entry.layout, null);
+  const { compileDef, flush } = makeCompiler({ rec, an: snipAn, bindings: rec.bindings!, cellFor, classKey, reject: () => { throw new Bail(); } });
+  const code = compileDef(top, entry.layout, null);
+  flush();
+  const fn = code.fn;
 
   const line = line0 + 1;
   const rootLabel = labelOf(info, root);

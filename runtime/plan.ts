@@ -9,7 +9,7 @@ import { awaitBrackets, type Layout, layoutOf } from '../compiler/instrument.js'
 import { M, MODULE } from '../compiler/names.js';
 import { CannotApply, rewriteRange } from '../compiler/rewrite.js';
 import { codeFrame, CompileError } from '../compiler/to-js.js';
-import { makeCompiler } from './compile.js';
+import { type Compiled, makeCompiler } from './compile.js';
 import type { Owner } from './effects.js';
 import type { JurigEvent } from './events.js';
 import { type Correspondence, correspond, pairNestedClass } from './match.js';
@@ -96,6 +96,12 @@ export interface CorePlan extends Omit<Plan, 'next'> {
   owners: (Owner | undefined)[]; // by statement of `an`: those that do not run keep their last run's owner
 }
 
+/** A plan's part whose code is compiled but not yet evaluated (see compile.ts flush()). */
+type Compiling<T extends { fn: Function }> = Omit<T, 'fn'> & { code: Compiled };
+function made<T extends { fn: Function }>({ code, ...rest }: Compiling<T>): T {
+  return { ...rest, fn: code.fn } as unknown as T;
+}
+
 /** What every phase of planning one save reads: the two versions, how they pair, and how to report. */
 interface Versions {
   rec: ModuleRecord;
@@ -144,18 +150,19 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
   const { realPrivates, recreated, virtualPrivate } = privatesFor(v, classKeys, runs);
   const compiler = makeCompiler({ rec, an, bindings, cellFor, classKey: (c) => classKeys[c.index], virtualPrivate, reject: v.reject });
 
-  const updates: CellUpdate[] = [];
+  const updates: Compiling<CellUpdate>[] = [];
   for (const d of repatch) {
     const entry = entries[d.index]!;
-    updates.push({ path: d.path, cell: entry.cell, fn: compiler.compileDef(d, entry.layout, null), line: v.at(d.start), text: shownText(an.js, d) });
+    updates.push({ path: d.path, cell: entry.cell, code: compiler.compileDef(d, entry.layout, null), line: v.at(d.start), text: shownText(an.js, d) });
     if (changed.has(d)) v.events.push({ type: 'update', file: rec.file, path: v.label(d), line: v.at(d.start) });
   }
   const { adds, deletes } = compileMemberEdits(v, memberEdits, runs, classKeys, realPrivates, cellFor, compiler.compileDef);
   reportAddedAndDeleted(v, changed, retired);
   const { owners, disposals, drops } = effectsOwners(v, runs);
   const { runList, imports } = statementRuns(v, runs, bindings, compiler);
+  compiler.flush(); // every piece evaluated (to functions, nothing run) before the plan exists
   const cells = v.info.defs.map(cellFor);
-  return { bindings, updates, adds, deletes, runs: runList, imports, events: v.events, recreated, cells, classKeys, retired, realPrivates, owners, disposals, drops };
+  return { bindings, updates: updates.map(made), adds: adds.map(made), deletes, runs: runList, imports, events: v.events, recreated, cells, classKeys, retired, realPrivates, owners, disposals, drops };
 }
 
 /** The statements that run: new or edited ones, and unchanged ones whose last run threw. */
@@ -291,7 +298,7 @@ type CompileDef = ReturnType<typeof makeCompiler>['compileDef'];
 
 /** The members added to and deleted from running classes whose statements do not run again. */
 function compileMemberEdits(v: Versions, edits: MemberEdit[], runs: Uint8Array, classKeys: string[], realPrivates: Map<string, Set<string>>, cellFor: (d: Def) => CellEntry, compileDef: CompileDef) {
-  const adds: MemberAdd[] = [], deletes: MemberDelete[] = [];
+  const adds: Compiling<MemberAdd>[] = [], deletes: MemberDelete[] = [];
   const keyOf = (d: Def, js: string) => {
     const k = d.owner.key;
     if (d.owner.computed) return { key: null, keyCode: js.slice(k.start, k.end) };
@@ -304,7 +311,7 @@ function compileMemberEdits(v: Versions, edits: MemberEdit[], runs: Uint8Array, 
     for (const d of added) {
       if (d.kind === 'constructor') continue; // part of the class's own shape: its statement runs
       const entry = cellFor(d);
-      adds.push({ path: d.path, classPath: classKey, ...keyOf(d, v.an.js), kind: d.kind, isStatic: d.isStatic, fn: compileDef(d, entry.layout, entry.cell), line: v.at(d.start) });
+      adds.push({ path: d.path, classPath: classKey, ...keyOf(d, v.an.js), kind: d.kind, isStatic: d.isStatic, code: compileDef(d, entry.layout, entry.cell), line: v.at(d.start) });
     }
     for (const o of deleted) {
       // (a private method the class was created with stays, unreachable; one a save added is removed)
@@ -420,7 +427,7 @@ function compileStatement(v: Versions, index: number, node: N, decl: N, bindings
     ? compile(node.start, node.end, edits, `const __jurig$o=${MODULE}.${M.owner}();try{`, `}finally{${MODULE}.${M.end}()}`, cells, null, isAsync, `s${index}`)
     : compile(node.start, node.end, edits, '', '', cells, null, isAsync, `s${index}`);
   return {
-    index, line: v.at(node.start), wrapper: () => (wrapper as Function)(cells, null), isAsync, shown,
+    index, line: v.at(node.start), wrapper: () => wrapper.fn(cells, null), isAsync, shown,
     functionDecl: decl?.type === 'FunctionDeclaration',
   };
 }

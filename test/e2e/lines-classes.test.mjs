@@ -88,3 +88,29 @@ test('a changed field initializer applies to instances made after the save; exis
     app.cleanup();
   }
 });
+
+// A save that changes many functions compiles them as one script with one source map (runtime/compile.ts):
+// each function's errors still point at its own line.
+test('a save changing many functions at once: each one\'s errors show its own line', async () => {
+  const fns = (tag, gap) => Array.from({ length: 30 }, (_, i) => `export function f${i}(): never {${'\n'.repeat(gap)}\n  throw new Error('${tag}${i}');\n}\n`).join('');
+  const app = makeApp({
+    'lib.ts': fns('a', 0),
+    'app.ts': `import * as lib from './lib.ts';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => {
+  for (const n of d.trim().split('\\n')) { try { (lib as Record<string, () => never>)['f' + n](); } catch (e) { console.log((e as Error).message + ' ' + JSON.stringify((e as Error).stack!.split('\\n')[1])); } }
+});
+`,
+  });
+  const p = jurig(app, ['app.ts']);
+  try {
+    assert.match(await p.ask('0'), /^a0 .*lib\.ts:2:\d+\)?"$/);
+    // every function changes, and gains two blank lines: f<i> now throws on line 5 * i + 4
+    app.write('lib.ts', fns('b', 2));
+    await p.askUntil('0', (l) => l.startsWith('b0 '));
+    for (const i of [0, 1, 17, 29]) assert.match(await p.ask(String(i)), new RegExp(`^b${i} .*lib\\.ts:${5 * i + 4}:\\d+\\)?"$`));
+  } finally {
+    await p.kill();
+    app.cleanup();
+  }
+});
