@@ -17,6 +17,7 @@ const BENCHES = [
   ['2c-effects', 'effects.mjs'],
   ['3-startup', 'startup.mjs'],
   ['3b-parsers', 'parsers.mjs'],
+  ['3c-parse-scopes', 'parse-scopes.mjs'],
   ['4-memory', 'memory.mjs'],
   ['5-heapsize', 'heapsize.mjs'],
   ['6-saves', 'saves.mjs'],

@@ -2,7 +2,10 @@
 // every function-like definition with a stable identity, the classes, the top-level statements, and a
 // scope resolution of every identifier so that patched code can be compiled outside its original scope.
 // The loader (transform) and the runtime (diff/patch) both run this, so it must be deterministic.
-import { parse as acornParse } from 'acorn';
+import type { Options } from 'acorn';
+import { ScopeSetParser } from './parser.js';
+
+const acornParse = (input: string, options: Options) => ScopeSetParser.parse(input, options);
 
 // acorn's ESTree nodes; typed loosely because the walker is generic.
 export type N = any;
