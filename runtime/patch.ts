@@ -172,7 +172,7 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
     // through its cell, so the cell gets the new code (a top-level function declaration that is not a
     // binding any more is re-declared instead)
     const back = retired.get(d.path);
-    if (back && back.kind === d.kind && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !bindings.has(d.fn.id?.name))) {
+    if (back && back.kind === d.kind && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !(d.fn.id && bindings.has(d.fn.id.name)))) {
       entries[d.index] = back;
       retired.delete(d.path);
       changed.add(d);
@@ -260,10 +260,10 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
   for (const { cls, added, deleted } of memberEdits) {
     if (runs[cls.stmt]) continue; // the class is made again: it has its members
     const keyOf = (d: Def, js: string) => {
-      const k = d.owner.key;
-      if (d.owner.computed) return { key: null, keyCode: js.slice(k.start, k.end) };
+      const k = d.owner!.key;
+      if (d.owner!.computed) return { key: null, keyCode: js.slice(k.start, k.end) };
       if (k.type === 'PrivateIdentifier') return { key: '#' + k.name, keyCode: null };
-      return { key: k.type === 'Identifier' ? k.name : String(k.value), keyCode: null };
+      return { key: k.type === 'Identifier' ? k.name : k.type === 'Literal' ? String(k.value) : js.slice(k.start, k.end), keyCode: null };
     };
     const classKey = classKeys[cls.index];
     for (const d of added) {
@@ -273,7 +273,7 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
     }
     for (const o of deleted) {
       // (a private method the class was created with stays, unreachable; one a save added is removed)
-      if (o.kind === 'constructor' || (o.owner.key.type === 'PrivateIdentifier' && realPrivates.get(classKey)?.has(o.owner.key.name))) continue;
+      if (o.kind === 'constructor' || (o.owner!.key.type === 'PrivateIdentifier' && realPrivates.get(classKey)?.has(o.owner!.key.name))) continue;
       deletes.push({ path: o.path, classPath: classKey, ...keyOf(o, old.js), kind: o.kind, isStatic: o.isStatic, line: originalPos(state.an, o.start).line });
     }
   }
@@ -544,7 +544,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
       else if (!first) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this)`);
       else {
         edits.replace(fn.start, first.start, `${kw}(__jurig$s,__jurig$this,`);
-        edits.replace(last.end, fn.body.start, ')');
+        edits.replace(last!.end, fn.body.start, ')');
       }
       if (fn.body.type !== 'BlockStatement') { edits.open(fn.body.start, '{return (', -1); edits.close(fn.body.end, ');}', -1); }
       prefix = 'return ';

@@ -5,6 +5,7 @@
 // the running one with those statements spliced in (positions after them shifted), built when something
 // first needs it. Anything the region cannot answer alone takes the full path (return null).
 import { analyze, type BindingKind, type ClassInfo, type Def, moduleLevelNames, type ModuleInfo, type N, parseModule, parseScript, walk } from '../compiler/analyze.js';
+import { isDirective } from '../compiler/ast.js';
 import { cachedLineStarts, lineIndex } from '../compiler/edits.js';
 import { type Analysed, sourceOffsets } from '../compiler/index.js';
 import { isTypeScript, toJs } from '../compiler/to-js.js';
@@ -53,7 +54,7 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
   const n = info.statements.length;
   if (n < 2 || /\.[jt]sx$/.test(file)) return null;
   // (a CommonJS file's 'use strict' would not reach a region parsed alone)
-  if (an.format !== 'module' && info.statements[0].directive !== undefined) return null;
+  if (an.format !== 'module' && isDirective(info.statements[0])) return null;
   // where the text changed
   const { a, oldEnd } = textChange(old, newSource);
   const starts = chunkStarts(an, old);
