@@ -14,7 +14,7 @@ import { type BindingKind, Scope } from './analyze/scope.js';
 export { forEachChild, parseModule, parseScript, patternNames, walk } from './ast.js';
 export { type ClassInfo, type Def, type DefKind, innermostDefFinder } from './analyze/definitions.js';
 export type { PrivateRef, Ref, ThisRef } from './analyze/references.js';
-export { type Binding, type BindingKind, moduleLevelNames, Scope } from './analyze/scope.js';
+export { type Binding, type BindingKind, exportedNames, moduleLevelNames, Scope } from './analyze/scope.js';
 
 export interface ModuleInfo {
   js: string;

@@ -1,6 +1,6 @@
 // Scopes and the names blocks declare: what `let`/`const`/`class`/`function` bind in their block, what `var`
 // binds in its function (hoisted out of nested blocks), and the module-level names of top-level statements.
-import { FUNCTION_TYPES, patternNames, type AnyNode, type Pattern, type TopLevel, forEachChild, declarationOf } from '../ast.js';
+import { type AnyNode, declarationOf, forEachChild, FUNCTION_TYPES, type Pattern, patternNames, specifierName, type TopLevel } from '../ast.js';
 import type { Def } from './definitions.js';
 
 export type BindingKind = 'var' | 'let' | 'const' | 'using' | 'await using' | 'function' | 'class' | 'param' | 'import' | 'catch' | 'fname' | 'cname';
@@ -75,5 +75,20 @@ export function moduleLevelNames(statements: readonly TopLevel[]): Map<string, B
   }
   const out = new Map<string, BindingKind>();
   for (const [n, b] of s.decls) out.set(n, b.kind);
+  return out;
+}
+
+/** The names some top-level statements export, in order: `default` for a default export, the names of an
+ * exported declaration, a specifier's exported name, `ns` of `export * as ns from …`. */
+export function exportedNames(statements: readonly TopLevel[]): Set<string> {
+  const out = new Set<string>();
+  for (const st of statements) {
+    if (st.type === 'ExportDefaultDeclaration') out.add('default');
+    else if (st.type === 'ExportAllDeclaration') { if (st.exported) out.add(specifierName(st.exported)); }
+    else if (st.type === 'ExportNamedDeclaration') {
+      if (st.declaration) for (const name of moduleLevelNames([st.declaration]).keys()) out.add(name);
+      for (const sp of st.specifiers) out.add(specifierName(sp.exported));
+    }
+  }
   return out;
 }
