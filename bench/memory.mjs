@@ -8,7 +8,7 @@
 // 0.25 KB a save: the heap stops growing) over 10,000 saves. Peers get fewer saves (their saves are slower), same module.
 // Env: QUICK=1; JURIG_BENCH_TOOLS=jurig,...; JURIG_BENCH_SAVES=<n> for jurig.
 import { genModule } from './gen.mjs';
-import { IN_PROCESS, TOOLS, kill, launch, save } from './peers.mjs';
+import { IN_PROCESS, kill, launch, save } from './peers.mjs';
 import { QUICK, writeVerdicts, ensureBenchDeps, ensureBuilt, fmt, pct, rm, sleep, slope, table, writeSection } from './lib.mjs';
 
 ensureBuilt();

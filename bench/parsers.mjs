@@ -57,8 +57,8 @@ async function child(option, dir) {
     case 'esbuild transform': { const esbuild = require('esbuild'); fn = (m) => esbuild.transformSync(m.text, { loader: 'ts', format: 'esm', sourcemap: 'inline', sourcefile: m.file, target: 'node20' }); break; }
     case 'jurig transform': { const { transformModule } = await import(JURIG_TRANSFORM); fn = (m) => transformModule(m.text, m.file, pathToFileURL(m.file).href); break; }
     case 'SWC transformSync': { const swc = require('@swc/core'); fn = (m) => swc.transformSync(m.text, swcOptions(m.file)); break; }
-    case 'acorn (on SWC\'s JS)': { const acorn = require('acorn'); fn = (m, i) => acorn.parse(js[i], { ecmaVersion: 'latest', sourceType: 'module' }); break; }
-    case 'meriyah (on SWC\'s JS)': { const meriyah = require('meriyah'); fn = (m, i) => meriyah.parse(js[i], { module: true, next: true, ranges: true }); break; }
+    case 'acorn (on SWC\'s JS)': { const acorn = require('acorn'); fn = (_m, i) => acorn.parse(js[i], { ecmaVersion: 'latest', sourceType: 'module' }); break; }
+    case 'meriyah (on SWC\'s JS)': { const meriyah = require('meriyah'); fn = (_m, i) => meriyah.parse(js[i], { module: true, next: true, ranges: true }); break; }
     case 'SWC parseSync': { const swc = require('@swc/core'); fn = (m) => swc.parseSync(m.text, { syntax: 'typescript', decorators: true, target: 'esnext' }); break; }
     case 'oxc-parser': { const oxc = require('oxc-parser'); fn = (m) => { const r = oxc.parseSync(m.file, m.text); return r.program.body.length; }; break; }
     case 'oxc-transform': { const oxc = require('oxc-transform'); fn = (m) => oxc.transformSync(m.file, m.text, { sourcemap: true, typescript: { onlyRemoveTypeImports: true } }); break; }

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { genApp } from './gen.mjs';
-import { NODE, QUICK, REGISTER_URL, TSX_LOADER, ensureBuilt, fmt, jurigEnv, lastJson, median, ratio, rm, run, table, tmp } from './lib.mjs';
+import { QUICK, REGISTER_URL, TSX_LOADER, ensureBuilt, fmt, jurigEnv, lastJson, median, ratio, rm, run, table, tmp } from './lib.mjs';
 
 ensureBuilt();
 const swc = createRequire(import.meta.url)('@swc/core');

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { genApp } from './gen.mjs';
 import {
-  CLI, QUICK, REGISTER_URL, TSX_LOADER, ensureBenchDeps, ensureBuilt, fmt, jurigEnv, lastJson, machine, median, ratio,
+  CLI, QUICK, REGISTER_URL, TSX_LOADER, ensureBenchDeps, ensureBuilt, fmt, jurigEnv, lastJson, median, ratio,
   rm, run, table, tmp, verdict, writeSection, writeVerdicts,
 } from './lib.mjs';
 

@@ -113,7 +113,7 @@ const paint = (c: Parameters<typeof styleText>[0], s: string) => (tty() && !proc
 async function runCaptured(call: () => unknown): Promise<RunResult> {
   let out = '', err = '';
   const ow = process.stdout.write, ew = process.stderr.write;
-  const grab = (into: 'out' | 'err') => function (chunk: unknown, ...rest: unknown[]): boolean {
+  const grab = (into: 'out' | 'err') => (chunk: unknown, ...rest: unknown[]): boolean => {
     const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
     if (into === 'out') out += s; else err += s;
     const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
@@ -184,7 +184,7 @@ function nextAction(): Promise<Action> {
       const s = d.toString();
       if (raw) { for (const ch of s) if (key(ch)) return; return; }
       buf += s;
-      let i;
+      let i: number;
       while ((i = buf.indexOf('\n')) !== -1) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);

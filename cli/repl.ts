@@ -3,7 +3,7 @@
 // With a module record (`-i` after a script), that module's top-level names are reachable.
 import swc from '@swc/core';
 import { tooDeep } from '../compiler/nesting.js';
-import { parse } from 'acorn';
+import { parse, type Program } from 'acorn';
 import repl from 'node:repl';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,14 +44,14 @@ function replJs(code: string): { js: string; quiet: boolean } {
 
 function rewriteImports(js: string): { js: string; quiet: boolean } {
   if (!/\b(import|export)\b/.test(js)) return { js, quiet: false };
-  let ast;
-  try { ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }) as unknown as { body: any[] }; } catch { return { js, quiet: false }; }
+  let ast: Program;
+  try { ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }); } catch { return { js, quiet: false }; }
   const quiet = ast.body.length > 0 && ast.body.every((st) => st.type === 'ImportDeclaration' || (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source));
   let out = '', last = 0;
   for (const st of ast.body) {
     if (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source) { out += js.slice(last, st.start); last = st.end; continue; }
     if (st.type !== 'ImportDeclaration') continue;
-    let spec: string = st.source.value;
+    let spec = String(st.source.value);
     if (spec.startsWith('.') || spec.startsWith('/')) spec = pathToFileURL(resolve(spec)).href;
     const src = JSON.stringify(spec);
     const parts: string[] = [];
@@ -59,7 +59,7 @@ function rewriteImports(js: string): { js: string; quiet: boolean } {
     for (const s of st.specifiers) {
       if (s.type === 'ImportNamespaceSpecifier') parts.push(`var ${s.local.name} = await import(${src});`);
       else if (s.type === 'ImportDefaultSpecifier') named.push(`default: ${s.local.name}`);
-      else { const imp = s.imported.name ?? JSON.stringify(s.imported.value); named.push(imp === s.local.name ? imp : `${imp}: ${s.local.name}`); }
+      else { const imp = s.imported.type === 'Identifier' ? s.imported.name : JSON.stringify(s.imported.value); named.push(imp === s.local.name ? imp : `${imp}: ${s.local.name}`); }
     }
     if (named.length) parts.push(`var { ${named.join(', ')} } = await import(${src});`);
     if (!st.specifiers.length) parts.push(`await import(${src});`);

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 
 // the `jurig` script to run again: the bin (entry/jurig.ts) says which it is
 let CLI = '';
-export function useCliScript(file: string): void { CLI = file; }
+export function setCliScript(file: string): void { CLI = file; }
 
 /** Runs `node <nodeArgs> jurig <jurigArgs>` on this terminal; resolves with how it ended. */
 export function runJurig(nodeArgs: string[], jurigArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

@@ -18,10 +18,9 @@ export { type Binding, type BindingKind, exportedNames, moduleLevelNames, Scope 
 
 export interface ModuleInfo {
   js: string;
-  ast: Program;
   defs: Def[];
   classes: ClassInfo[];
-  statements: TopLevel[];
+  statements: TopLevel[]; // the program's body (the Program node itself is not kept)
   moduleScope: Scope;
   refs: Ref[]; // sorted by position
   thisRefs: ThisRef[]; // sorted by position
@@ -46,7 +45,7 @@ export function analyze(js: string, ast: Program = parseModule(js), outer: Scope
   const { refs, thisRefs, metaRefs, privateRefs, awaitTopLevel, usesCommonJs, verbatim, strings } = collectReferences(ast, moduleScope, scopeOf);
   collectCaptures(defs, refs);
   return {
-    js, ast, defs, classes, statements: ast.body, moduleScope, refs, thisRefs, metaRefs, privateRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs,
+    js, defs, classes, statements: ast.body, moduleScope, refs, thisRefs, metaRefs, privateRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs,
     comments: commentsOfTree(ast), verbatim: sortPairs(verbatim), strings,
   };
 }
@@ -57,7 +56,3 @@ function sortPairs(flat: number[]): number[] {
   pairs.sort((a, b) => a[0] - b[0]);
   return pairs.flat();
 }
-
-/** Temporary: the loose node type runtime/patch.ts and runtime/region.ts still use until they are typed. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type N = any;

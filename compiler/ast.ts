@@ -4,7 +4,7 @@
 import { parse as acornParse } from 'acorn';
 import type {
   AnonymousClassDeclaration, AnonymousFunctionDeclaration, AnyNode, ArrowFunctionExpression, ClassDeclaration, ClassExpression,
-  ExpressionStatement, FunctionDeclaration, FunctionExpression, Identifier, Literal, MemberExpression, MethodDefinition, Pattern,
+  ExportDefaultDeclaration, ExpressionStatement, FunctionDeclaration, FunctionExpression, Identifier, Literal, MemberExpression, MethodDefinition, Pattern,
   PrivateIdentifier, Program, Property, PropertyDefinition,
 } from 'acorn';
 
@@ -53,6 +53,11 @@ export function isClass(n: AnyNode): n is ClassNode {
   return n.type === 'ClassDeclaration' || n.type === 'ClassExpression';
 }
 
+/** The name a function or class node declares or carries (`function f`, `class C`, `(function g() {})`), if any. */
+export function idOf(n: AnyNode | null | undefined): Identifier | null | undefined {
+  return n && (isFunction(n) || isClass(n)) ? n.id : undefined;
+}
+
 export function isPrivateMember(n: AnyNode | null | undefined): n is PrivateMember {
   return n?.type === 'MemberExpression' && n.property.type === 'PrivateIdentifier';
 }
@@ -63,7 +68,7 @@ export function isDirective(st: AnyNode): st is ExpressionStatement & { directiv
 }
 
 /** The declaration a top-level statement makes: its own node, or what `export` / `export default` wraps. */
-export function declarationOf(st: TopLevel) {
+export function declarationOf(st: TopLevel): TopLevel | ExportDefaultDeclaration['declaration'] | null | undefined {
   return st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
 }
 
@@ -98,7 +103,7 @@ export function forEachChild(node: AnyNode, fn: (child: AnyNode, key: string) =>
 }
 
 /** Visit node and its descendants in source order; `enter` returning false skips a node's children. */
-export function walk(node: AnyNode | null | undefined, enter: (n: AnyNode) => boolean | void): void {
+export function walk(node: AnyNode | null | undefined, enter: (n: AnyNode) => unknown): void {
   if (!node || typeof node.type !== 'string') return;
   if (enter(node) === false) return;
   forEachChild(node, (c) => walk(c, enter));

@@ -49,7 +49,7 @@ function freeCommonJsNames(info: ModuleInfo): Set<string> {
 export function analyseSource(source: string, file: string): Analysed {
   const { js, base } = toJs(source, file, /\.c[jt]s$/.test(file) ? 'commonjs' : 'module');
   if (/\.c[jt]s$/.test(file)) {
-    let ast;
+    let ast: Program;
     try {
       ast = parseScript(js);
     } catch (scriptError) {
@@ -61,12 +61,12 @@ export function analyseSource(source: string, file: string): Analysed {
     const info = analyze(js, ast);
     return { js, base, info, format: 'commonjs' };
   }
-  let ast;
+  let ast: Program;
   try {
     ast = parseModule(js);
   } catch (moduleError) {
     if (file.endsWith('.mjs') || file.endsWith('.mts')) throw moduleError;
-    let info;
+    let info: ModuleInfo;
     try { info = analyze(js, parseScript(js)); } catch { throw moduleError; }
     if (!info.usesCommonJs) throw moduleError; // not CommonJS either: report it as the module it looks like
     return { js, base, info, format: 'commonjs' };
@@ -174,6 +174,6 @@ export function originalPos(an: Analysed, offset: number): { line: number; colum
   const segs = an.base[l] ?? [];
   let best: readonly number[] | null = null;
   for (const s of segs) { if (s[0] <= col && s.length >= 4) best = s; else if (s[0] > col) break; }
-  if (!best) for (let k = l - 1; k >= 0 && !best; k--) { const prev = an.base[k]; if (prev && prev.length) best = prev[prev.length - 1]; }
+  if (!best) for (let k = l - 1; k >= 0 && !best; k--) { const prev = an.base[k]; if (prev?.length) best = prev[prev.length - 1]; }
   return best && best.length >= 4 ? { line: best[2] + 1, column: best[3] + 1 } : { line: l + 1, column: col + 1 };
 }

@@ -168,7 +168,7 @@ export function exportedLocals(info: ModuleInfo): Set<string> {
   const out = new Set<string>();
   for (const st of info.statements) {
     if (st.type === 'ExportNamedDeclaration') {
-      if (st.declaration?.type === 'VariableDeclaration') for (const x of st.declaration.declarations) patternNames(x.id, []).forEach((n) => out.add(n));
+      if (st.declaration?.type === 'VariableDeclaration') for (const x of st.declaration.declarations) for (const n of patternNames(x.id)) out.add(n);
       if (!st.source) for (const sp of st.specifiers) if (sp.local.type === 'Identifier') out.add(sp.local.name);
     } else if (st.type === 'ExportDefaultDeclaration' && st.declaration.type === 'Identifier') out.add(st.declaration.name);
   }

@@ -3,7 +3,7 @@
 // `__jurig$s`, module-level names added after start through `__jurig$m.a`, nested definitions guarded with
 // their cells, `this`/`super`/`new.target`/`arguments` kept. The load-time guards are compiler/instrument.ts.
 import type { ClassInfo, Def, ModuleInfo, PrivateRef, Ref, ThisRef } from './analyze.js';
-import { type AnyNode, type Identifier, type Program, walk } from './ast.js';
+import { type AnyNode, type Identifier, type TopLevel, walk } from './ast.js';
 import { Edits } from './edits.js';
 import { classRegistration, inRange, insertGuard, type Layout, type NameCtx } from './instrument.js';
 import { M, MODULE } from './names.js';
@@ -79,7 +79,7 @@ export function rewriteRange(
         : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`);
     }
   };
-  for (const n of findNodeCovering(info.ast, start, end)) walk(n, walkWrites);
+  for (const n of findNodeCovering(info.statements, start, end)) walk(n, walkWrites);
 
   for (const r of inRange(info.refs, start, end)) {
     if (handled.has(r.node) || r.decl || opts.skipRefs?.has(r.node)) continue;
@@ -197,10 +197,12 @@ function insideNonArrow(info: ModuleInfo, pos: number, start: number, end: numbe
 
 function superCallAt(info: ModuleInfo, superNode: ThisRef['node']): boolean {
   let found = false;
-  walk(info.ast, (n) => {
-    if (found || n.start > superNode.start || n.end < superNode.end) return false;
-    if (n.type === 'CallExpression' && n.callee === superNode) found = true;
-  });
+  for (const st of info.statements) {
+    walk(st, (n) => {
+      if (found || n.start > superNode.start || n.end < superNode.end) return false;
+      if (n.type === 'CallExpression' && n.callee === superNode) found = true;
+    });
+  }
   return found;
 }
 
@@ -209,14 +211,14 @@ function isShorthand(info: ModuleInfo, id: Identifier): boolean {
   let set = shorthandCache.get(info);
   if (!set) {
     const s = (set = new Set());
-    walk(info.ast, (n) => { if (n.type === 'Property' && n.shorthand) s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value); });
+    for (const st of info.statements) walk(st, (n) => { if (n.type === 'Property' && n.shorthand) s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value); });
     shorthandCache.set(info, set);
   }
   return set.has(id);
 }
 
 /** The outermost nodes lying within [start, end). */
-function findNodeCovering(ast: Program, start: number, end: number): AnyNode[] {
+function findNodeCovering(statements: TopLevel[], start: number, end: number): AnyNode[] {
   const out: AnyNode[] = [];
   const visit = (n: AnyNode) => {
     if (n.start >= start && n.end <= end) { out.push(n); return false; }
@@ -224,11 +226,9 @@ function findNodeCovering(ast: Program, start: number, end: number): AnyNode[] {
   };
   // a module's statements are in order: only those overlapping the range are walked (a patch of each of
   // 2,500 functions would otherwise walk past every statement for each)
-  const body = ast.body;
-  if (ast.start >= start && ast.end <= end) { walk(ast, visit); return out; }
-  let lo = 0, hi = body.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (body[m].end <= start) lo = m + 1; else hi = m; }
-  for (let i = lo; i < body.length && body[i].start < end; i++) walk(body[i], visit);
+  let lo = 0, hi = statements.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (statements[m].end <= start) lo = m + 1; else hi = m; }
+  for (let i = lo; i < statements.length && statements[i].start < end; i++) walk(statements[i], visit);
   return out;
 }
 

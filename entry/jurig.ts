@@ -8,11 +8,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { defaultOptions, ENV_KEY, type JurigOptions } from '../common/options.js';
 import { checkNodeFlags, takesValue } from '../cli/node-flags.js';
-import { respawnWithNodeFlags, useCliScript } from '../cli/respawn.js';
+import { respawnWithNodeFlags, setCliScript } from '../cli/respawn.js';
 import { reportStartupThrow, startupSyntaxError, waitsForFix } from '../cli/start-errors.js';
 import { REPORT_ENV, waitForFixThenRun } from '../cli/wait-for-fix.js';
 
-useCliScript(fileURLToPath(import.meta.url));
+setCliScript(fileURLToPath(import.meta.url));
 
 const HELP = `Usage: jurig [options] [script.ts|script.js] [args...]
 
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const split = splitArgs(process.argv.slice(2));
   const { own } = split;
   let { script, rest } = split;
-  let values;
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'] | undefined;
   try {
     ({ values } = parseArgs({ args: own, options: OPTIONS, allowPositionals: false, strict: true }));
   } catch (e) {

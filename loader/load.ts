@@ -104,7 +104,7 @@ export class Loader {
   }
 
   private transform(source: string, file: string, url: string): string {
-    let out;
+    let out: ReturnType<Transform['transformModule']>;
     try {
       out = loadTransform().transformModule(source, file, url);
     } catch (e) {

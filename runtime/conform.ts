@@ -133,6 +133,7 @@ function locateByGuard(fn: Function, g: RuntimeGlobal): Location | null {
         const desc = Object.getOwnPropertyDescriptor(cell, 'p');
         if (desc && !('value' in desc)) continue; // a develoop owns this cell
         saved.push({ cell, p: cell.p, desc });
+        // biome-ignore lint/complexity/useArrowFunction: a guard may call it with `new` (Reflect.construct)
         cell.p = function () { hit = { rec, cell }; throw HIT; };
       }
     }

@@ -105,8 +105,9 @@ export function outsideOwners<T>(fn: () => T): T {
 
 // The Immediate class (internal to Node; taken from an instance)
 let Immediate: Function | null = null;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let clearT: (t: any) => void = clearTimeout, clearI: (t: any) => void = clearImmediate;
+// (they take Node's timer objects, whatever their class)
+type ClearTimer = (t: object | undefined) => void;
+let clearT = clearTimeout as ClearTimer, clearI = clearImmediate as ClearTimer;
 
 function alive(e: Entry | object): boolean {
   if (!(e instanceof Entry)) return (e as { _destroyed?: boolean })._destroyed !== true;
@@ -434,7 +435,7 @@ function wrapListenerMethod(proto: object, name: string, et: boolean): Function 
     let user = typeof listener === 'function' ? byListener.get(listener) : false;
     if (user === undefined) byListener.set(listener as Function, (user = calledByUser(wrapper)));
     listenerDepth++;
-    let r;
+    let r: unknown;
     try { r = original.apply(this, arguments); } finally { listenerDepth--; }
     if (user && typeof listener === 'function') {
       let capture = false;

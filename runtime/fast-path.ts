@@ -11,7 +11,8 @@ import { toJs } from '../compiler/to-js.js';
 import type { JurigEvent } from './events.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { correspond, pairNestedClass, TreePairer } from './match.js';
-import { compatible, freshClassKey, makeCompiler, type Plan, shownText } from './patch.js';
+import { makeCompiler } from './compile.js';
+import { compatible, freshClassKey, type Plan, shownText } from './plan.js';
 import { regionOf, splice } from './region.js';
 import { textChange } from './text-change.js';
 import { labelOf, ownText, privateNames, shapeOf } from './structure.js';
@@ -115,7 +116,7 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   const srcStarts = cachedLineStarts(newSource);
   const line0 = lineIndex(srcStarts, rootSpan.start), col0 = rootSpan.start - srcStarts[line0];
   const shifted = base.map((segs) => segs.map((s) => (s.length >= 4 ? [s[0], 0, s[2]! + line0, s[2] === 0 ? s[3]! - prefix.length + col0 : s[3]!] : s))) as Analysed['base'];
-  let ast;
+  let ast: ReturnType<typeof withoutBoundImports>;
   try { ast = withoutBoundImports(parseModule(js), info); } catch { return null; }
   if (!ast) return null; // a JSX helper the running version does not import: the full path binds it
   const snip = analyze(js, ast, foreignChain(root.scope?.parent ?? null));

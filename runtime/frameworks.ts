@@ -41,7 +41,7 @@ export function liveRoutes<T extends object>(app: T): T {
       // (app.get('setting') reads a setting; Express 5's app.get calls app.route: counted once, outside)
       if (!owner || nested || (name === 'get' && args.length === 1)) return original.apply(this, args);
       const before = new Set(stackOf(a) ?? []);
-      let result;
+      let result: unknown;
       nested = true;
       try { result = original.apply(this, args); } finally { nested = false; }
       const stack = stackOf(a) ?? [];

@@ -196,7 +196,7 @@ function pairLoose(oldInfo: ModuleInfo, newInfo: ModuleInfo, olds: Def[], news: 
   const anon = (d: Def) => d.name.startsWith('<');
   const named = pairByName(olds.filter((d) => !anon(d)), news.filter((d) => !anon(d)), (d) => `${d.kind} ${d.isStatic} ${d.name}`);
   out.push(...named);
-  const taken = new Set<Def>(named.flatMap(([a, b]) => [a, b]));
+  const taken = new Set<Def>(named.flat());
   let ro = olds.filter((d) => !taken.has(d) && anon(d)), rn = news.filter((d) => !taken.has(d) && anon(d));
   // identical texts keep their identity wherever they moved among their siblings
   const exact = pairByName(ro, rn, (d) => d.kind + '\u0000' + ownText(oldInfo, d), (d) => d.kind + '\u0000' + ownText(newInfo, d));

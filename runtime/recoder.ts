@@ -295,7 +295,12 @@ export class Recoder {
   private state: 'live' | 'saved' = 'saved';
   private readonly ts: boolean;
 
-  constructor(private readonly loc: Location) {
+  // (typed as an opaque object so the shipped types do not expose the runtime's Location)
+  private readonly loc: Location;
+
+  /** Made by makeRecoder(target): not constructed directly. */
+  constructor(target: object) {
+    const loc = (this.loc = target as Location);
     this.file = loc.rec.file;
     this.focus = focusOf(loc);
     this.ts = /\.[cm]?tsx?$/.test(this.file);

@@ -1,6 +1,5 @@
 // The runtime: instrumented modules register here as they start; saved files become patches.
 import { readFileSync, statSync } from 'node:fs';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
@@ -8,13 +7,12 @@ import { LINKS_CHANNEL, type LinkMessage } from '../common/links.js';
 import type { JurigOptions } from '../common/options.js';
 import { emit, installLogger, type JurigEvent } from './events.js';
 import { installEffects, outsideOwners, setDisposeReporter } from './effects.js';
-import { lineShift } from './line-map.js';
 import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
 import { filePath, MissingImport, Saves } from './saves.js';
-import { setLineShift } from './stack-shift.js';
+import { followLines } from './stack-shift.js';
 import type { WatchEvents } from './watcher.js';
-import type { Plan } from './patch.js';
-import { hostWatching, type Watching, workerWatching } from './watching.js';
+import type { Plan } from './plan.js';
+import { hostWatching, unrefWatchers, type Watching, workerWatching } from './watching.js';
 import { installToString } from './to-string.js';
 import { type ApplyResult, type RuntimeGlobal, runtimeGlobal, type SaveHook, setRuntimeGlobal } from './global.js';
 
@@ -147,23 +145,6 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
   return rec;
 }
 
-// chokidar's fs watchers must not keep a program alive that would otherwise exit.
-// JURIG_TEST_WATCH_ERROR=ENOSPC|EMFILE (a test hook): every fs.watch fails with that code, as when the
-// system's inotify watches or instances are used up, which a test cannot arrange.
-function unrefWatchers(): void {
-  const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
-  const simulated = process.env.JURIG_TEST_WATCH_ERROR;
-  for (const name of ['watch', 'watchFile'] as const) {
-    const original = fs[name] as (...args: unknown[]) => { unref?: () => void };
-    (fs as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
-      if (simulated && name === 'watch') throw Object.assign(new Error(`${simulated}: simulated by JURIG_TEST_WATCH_ERROR, watch '${args[0]}'`), { code: simulated, syscall: 'watch', path: String(args[0]) });
-      const w = original.apply(this, args);
-      if (new Error().stack?.includes(`${'/'}chokidar${'/'}`)) w?.unref?.();
-      return w;
-    };
-  }
-  syncBuiltinESMExports();
-}
 
 // What the watcher reports to this thread (in a worker: what the main thread's watcher reports)
 const watchEvents: WatchEvents = {
@@ -194,7 +175,7 @@ async function apply(rec: ModuleRecord, plan: Plan): Promise<void> {
   const before = rec.state!.source;
   callHooks('before', rec.file);
   await patchModule!.applyPlan(rec, plan, resolveImport);
-  updateLineShifts(rec, before);
+  followLines(rec, before, rec.state!.source);
   callHooks('after', rec.file, plan.events);
 }
 
@@ -207,6 +188,7 @@ export async function applySource(file: string, text: string): Promise<ApplyResu
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
 
   try {
+    await loadPatch(); // (rec.running() needs the patch machinery loaded)
     if (rec.running().source === text) return { ok: true };
     await apply(rec, await planFor(rec, text));
     return { ok: true };
@@ -230,14 +212,3 @@ async function resolveImport(rec: ModuleRecord, spec: string): Promise<(name: st
   return (name) => (name === '*' ? ns : target && !(name in ns) ? target.a[name] : ns[name]);
 }
 
-// Stack traces of code still running from the loaded version report the lines it has now.
-const loadedSources = new Map<ModuleRecord, string>();
-function updateLineShifts(rec: ModuleRecord, before: string): void {
-  if (!loadedSources.has(rec)) loadedSources.set(rec, before);
-  try {
-    // worked out when a stack trace first needs it, not on the way to the patch
-    const loaded = loadedSources.get(rec)!, now = rec.state!.source;
-    let shift: ReturnType<typeof lineShift> | undefined;
-    setLineShift(rec.url, loaded === now ? null : (line) => (shift === undefined ? (shift = lineShift(loaded, now)) : shift)?.(line) ?? line);
-  } catch { /* stack shifting is best effort */ }
-}

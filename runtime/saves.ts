@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { emit } from './events.js';
 import type { ModuleRecord, RunningState } from './module-record.js';
 import { SaveRejected } from './save-rejected.js';
-import type { Plan } from './patch.js';
+import type { Plan } from './plan.js';
 
 /** Whitespace only: an in-place write between its truncation and its data, or a formatter's empty file. */
 export function isBlank(text: string): boolean {

@@ -45,6 +45,7 @@
  *   (Node's source mapping is bypassed then anyway).
  */
 import { findSourceMap, type SourceMap } from 'node:module';
+import { lineShift } from './line-map.js';
 
 type Shift = (line: number) => number | null;
 type Entry = { originalLine?: number };
@@ -113,4 +114,17 @@ function install(sm: Patched): State {
     });
   }
   return state;
+}
+
+// Stack traces of code still running from the loaded version report the lines it has now.
+const loadedSources = new WeakMap<object, string>();
+/** A save was applied to the module `rec` (`before` → `now`): its loaded code's frames follow the lines. */
+export function followLines(rec: { url: string }, before: string, now: string): void {
+  if (!loadedSources.has(rec)) loadedSources.set(rec, before);
+  try {
+    // worked out when a stack trace first needs it, not on the way to the patch
+    const loaded = loadedSources.get(rec)!;
+    let shift: ReturnType<typeof lineShift> | undefined;
+    setLineShift(rec.url, loaded === now ? null : (line) => (shift === undefined ? (shift = lineShift(loaded, now)) : shift)?.(line) ?? line);
+  } catch { /* stack shifting is best effort */ }
 }

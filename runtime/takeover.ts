@@ -5,7 +5,7 @@
 import { valueAt } from './conform.js';
 import { runtimeGlobal } from './global.js';
 import { on } from './events.js';
-import type { ModuleRecord } from './module-record.js';
+import type { ModuleRecord, RunningState } from './module-record.js';
 import './running-state.js'; // rec.running() below
 
 /** Called instead of the definition: `call()` runs its current code with the original `this` and
@@ -33,7 +33,7 @@ export function definesPath(file: string, path: string): boolean {
 export function intercept(file: string, path: string, intercept: Interceptor): 'ok' | 'missing' | 'closure' {
   const rec = runtimeGlobal()?.byFile.get(file);
   if (!rec) return 'missing';
-  let state;
+  let state: RunningState;
   try { state = rec.running(); } catch { return 'missing'; }
   const d = state.an.info.defs.find((x) => x.path === path);
   if (!d) return 'missing';
@@ -44,12 +44,11 @@ export function intercept(file: string, path: string, intercept: Interceptor): '
   let patched: Function | undefined = cell.p;
   let bypass = false;
   function wrapper(this: unknown, ...a: unknown[]): unknown {
-    const self = this;
     // an arrow's cell is called as (accessor, this, ...args)
     const args = conv === 'arrow' ? a.slice(2) : a;
     const call = (): unknown => {
-      if (patched) return conv === 'arrow' ? patched(a[0], a[1], ...args) : patched.apply(self, a);
-      return callOriginal(rec!, path, self, args, () => { bypass = true; }, () => { bypass = false; });
+      if (patched) return conv === 'arrow' ? patched(a[0], a[1], ...args) : patched.apply(this, a);
+      return callOriginal(rec!, path, this, args, () => { bypass = true; }, () => { bypass = false; });
     };
     return intercept(call, args);
   }

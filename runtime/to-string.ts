@@ -23,9 +23,10 @@ const INSERTED = new RegExp(
  */
 export function installToString(patchedText: (index: number, tag: string) => string | undefined, classText: (cls: Function) => string | undefined): void {
   const native = Function.prototype.toString;
-  const toString = {
+  // (a method, so it has no prototype and is not a constructor, like the native one; named toString)
+  const shim = {
     toString(this: Function): string {
-      if (this === toString) return native.call(native);
+      if (this === shim) return native.call(native);
       const s = native.call(this);
       if (!s.includes('jurig')) return s;
       if (s.startsWith('class')) return classText(this) ?? s.replace(INSERTED, ''); // (its first guard is a method's)
@@ -34,5 +35,5 @@ export function installToString(patchedText: (index: number, tag: string) => str
       return patched ?? s.replace(INSERTED, '');
     },
   }.toString;
-  Object.defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(Function.prototype, 'toString', { value: shim, writable: true, enumerable: false, configurable: true });
 }

@@ -4,6 +4,7 @@
 // process with N workers uses one inotify instance and one watch per folder, not N + 1 of each (a thread's
 // fs.watch has its own instance: libuv keeps one per event loop). A worker whose main thread does not run
 // jurig (a worker started with jurig's loader in its own execArgv) watches for itself.
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { BroadcastChannel } from 'node:worker_threads';
 import { LINKS_CHANNEL } from '../common/links.js';
 import type { WatchEvents } from './watcher.js';
@@ -89,3 +90,20 @@ export async function workerWatching(local: WatchEvents, poll: number | null): P
   };
 }
 
+// chokidar's fs watchers must not keep a program alive that would otherwise exit.
+// JURIG_TEST_WATCH_ERROR=ENOSPC|EMFILE (a test hook): every fs.watch fails with that code, as when the
+// system's inotify watches or instances are used up, which a test cannot arrange.
+export function unrefWatchers(): void {
+  const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+  const simulated = process.env.JURIG_TEST_WATCH_ERROR;
+  for (const name of ['watch', 'watchFile'] as const) {
+    const original = fs[name] as (...args: unknown[]) => { unref?: () => void };
+    (fs as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      if (simulated && name === 'watch') throw Object.assign(new Error(`${simulated}: simulated by JURIG_TEST_WATCH_ERROR, watch '${args[0]}'`), { code: simulated, syscall: 'watch', path: String(args[0]) });
+      const w = original.apply(this, args);
+      if (new Error().stack?.includes(`${'/'}chokidar${'/'}`)) w?.unref?.();
+      return w;
+    };
+  }
+  syncBuiltinESMExports();
+}

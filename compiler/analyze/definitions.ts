@@ -97,9 +97,11 @@ class DefinitionPass {
       case 'ExportNamedDeclaration':
       case 'ExportDefaultDeclaration':
       case 'ExportAllDeclaration':
-        return this.visitExport(node, scope, prefix, def);
+        this.visitExport(node, scope, prefix, def);
+        return;
       case 'VariableDeclaration':
-        return this.visitVariables(node, scope, prefix, def);
+        this.visitVariables(node, scope, prefix, def);
+        return;
       case 'FunctionDeclaration':
       case 'FunctionExpression':
       case 'ArrowFunctionExpression': {
@@ -112,11 +114,14 @@ class DefinitionPass {
       }
       case 'ClassDeclaration':
       case 'ClassExpression':
-        return this.visitClass(node, scope, prefix, def, hint);
+        this.visitClass(node, scope, prefix, def, hint);
+        return;
       case 'ObjectExpression':
-        return this.visitObject(node, scope, prefix, def, hint);
+        this.visitObject(node, scope, prefix, def, hint);
+        return;
       case 'AssignmentExpression':
-        return this.visitAssignment(node, scope, prefix, def);
+        this.visitAssignment(node, scope, prefix, def);
+        return;
       case 'BlockStatement':
       case 'StaticBlock': {
         const s = new Scope(node.type === 'StaticBlock' ? 'function' : 'block', scope, node.start, node.end, def);

@@ -172,10 +172,12 @@ class ReferencePass {
       case 'FunctionDeclaration':
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
-        return this.visitFunction(node, outer, thisOwner, fnDepth);
+        this.visitFunction(node, outer, thisOwner, fnDepth);
+        return;
       case 'ClassDeclaration':
       case 'ClassExpression':
-        return this.visitClass(node, outer, own ?? scope, thisOwner, fnDepth);
+        this.visitClass(node, outer, own ?? scope, thisOwner, fnDepth);
+        return;
       case 'CatchClause':
         if (node.param) this.visitPattern(node.param, scope, thisOwner, fnDepth);
         this.visit(node.body, scope, thisOwner, fnDepth);

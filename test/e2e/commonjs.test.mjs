@@ -79,7 +79,7 @@ for (const [how, start] of [
     app.edit('shapes.cts', 'return (3 * r * r) + Unit.Cm;', 'return (3.14 * r * r) + Unit.Cm;');
     await p.askUntil('area', (l) => l === '12.56cm');
     // exports.x = function: patched in place (module state `n` kept); exports.label rebound by a re-run
-    const step = async () => { const a = parseInt(await p.ask('count')), b = await p.ask('count'); return `+${parseInt(b) - a} ${b.split(' ')[1]}`; };
+    const step = async () => { const a = parseInt(await p.ask('count'), 10), b = await p.ask('count'); return `+${parseInt(b, 10) - a} ${b.split(' ')[1]}`; };
     app.edit('counter.js', 'return ++n;', 'return (n += 10);');
     app.edit('counter.js', `exports.label = 'first';`, `exports.label = 'second';`);
     await until(async () => (await step()) === '+10 second', { what: 'counter.js patched' });
@@ -90,10 +90,10 @@ for (const [how, start] of [
     // require.cache: a deleted entry is loaded again as a new module (fresh state), which is the live one;
     // the instance loaded first keeps the code it had
     assert.equal(await p.ask('reload'), '10');
-    const old = parseInt(await p.ask('old'));
+    const old = parseInt(await p.ask('old'), 10);
     app.edit('counter.js', 'return (n += 10);', 'return (n += 100);');
     await until(async () => (await step()) === '+100 second', { what: 'the reloaded counter.js patched' });
-    assert.equal(parseInt(await p.ask('old')), old + 10);
+    assert.equal(parseInt(await p.ask('old'), 10), old + 10);
     assert.deepEqual(p.err.filter((l) => /jurig (error|warning)|internal error/.test(l)), []);
   });
 }

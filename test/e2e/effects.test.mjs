@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { makeApp, jurig, httpGet, until, ROOT } from '../helpers.mjs';
+import { makeApp, jurig, httpGet, ROOT } from '../helpers.mjs';
 
 function linkJurig(app) { mkdirSync(app.path('node_modules'), { recursive: true }); symlinkSync(ROOT, app.path('node_modules/jurig'), 'dir'); }
 

@@ -81,7 +81,7 @@ test('all reference kinds see an edit of lib.ts', async () => {
       talk: 'cow says moo', loud: 'COW', kind: 'animal', reveal: 'secret', extra: null,
       add1: 11, add2: 12, async: 2, gen: [0, 1, 2], double: 10, triple: 15, quad: 4, ping: 'pong',
     });
-    let src = LIB
+    const src = LIB
       .replace("'hello ' + name", "'HI ' + name")
       .replace("return 'animal'", "return 'ANIMAL'")
       .replace('this.name.toUpperCase()', "this.name.toUpperCase() + '!'")

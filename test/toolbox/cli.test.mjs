@@ -5,7 +5,7 @@ import { makeApp, jurig } from '../helpers.mjs';
 
 // Edit a file and wait for pred; the edit is written again every second (a save made while the file
 // watcher is still starting is not seen).
-async function editUntil(p, app, name, from, to, waitFn) {
+async function editUntil(_p, app, name, from, to, waitFn) {
   const text = app.edit(name, from, to);
   const timer = setInterval(() => app.write(name, text), 1000);
   try { return await waitFn(); } finally { clearInterval(timer); }
