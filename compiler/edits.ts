@@ -6,7 +6,7 @@ import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-cod
 
 // At one position: closing insertions of inner nodes, then of outer ones; then openings from outer to inner;
 // then replacements. `depth` orders nested openings/closings.
-export const enum Order { Close = 0, Open = 2000, Replace = 4000 }
+export const Order = { Close: 0, Open: 2000, Replace: 4000 } as const;
 
 export interface Edit { start: number; end: number; text: string; order: number; seq: number }
 

@@ -1,6 +1,7 @@
 // The loader's transform of one file: JS (via SWC for TypeScript) → analysis → instrumented code with an
 // inline source map back to the user's file. Deterministic: the runtime re-runs the same analysis.
-import { analyze, type ModuleInfo, type N, parseModule, parseScript } from './analyze.js';
+import { analyze, type ModuleInfo } from './analyze.js';
+import { type ImportDeclaration, isDirective, parseModule, parseScript, type Program, specifierName } from './ast.js';
 import { applyEdits, cachedLineStarts, composeMap, lineIndex, mapComment, type BaseMap } from './edits.js';
 import { instrumentModule } from './instrument.js';
 import { CompileError, toJs } from './to-js.js';
@@ -48,7 +49,7 @@ function freeCommonJsNames(info: ModuleInfo): Set<string> {
 export function analyseSource(source: string, file: string): Analysed {
   const { js, base } = toJs(source, file, /\.c[jt]s$/.test(file) ? 'commonjs' : 'module');
   if (/\.c[jt]s$/.test(file)) {
-    let ast;
+    let ast: Program;
     try {
       ast = parseScript(js);
     } catch (scriptError) {
@@ -60,12 +61,12 @@ export function analyseSource(source: string, file: string): Analysed {
     const info = analyze(js, ast);
     return { js, base, info, format: 'commonjs' };
   }
-  let ast;
+  let ast: Program;
   try {
     ast = parseModule(js);
   } catch (moduleError) {
     if (file.endsWith('.mjs') || file.endsWith('.mts')) throw moduleError;
-    let info;
+    let info: ModuleInfo;
     try { info = analyze(js, parseScript(js)); } catch { throw moduleError; }
     if (!info.usesCommonJs) throw moduleError; // not CommonJS either: report it as the module it looks like
     return { js, base, info, format: 'commonjs' };
@@ -108,8 +109,8 @@ export function sourceOffsets(an: Analysed, source: string): (jsOffset: number) 
 /** Module syntax made only of imports from a JSX runtime (`react/jsx-runtime`, `<source>/jsx-dev-runtime`). */
 function onlyJsxRuntimeImports(info: ModuleInfo): boolean {
   if (!info.hasModuleSyntax) return false;
-  const moduleSyntax = info.statements.filter((st: N) => st.type === 'ImportDeclaration' || st.type.startsWith('Export'));
-  return moduleSyntax.length > 0 && moduleSyntax.every((st: N) => st.type === 'ImportDeclaration' && /\/jsx-(dev-)?runtime$/.test(String(st.source.value)));
+  const moduleSyntax = info.statements.filter((st) => st.type === 'ImportDeclaration' || st.type.startsWith('Export'));
+  return moduleSyntax.length > 0 && moduleSyntax.every((st) => st.type === 'ImportDeclaration' && /\/jsx-(dev-)?runtime$/.test(String(st.source.value)));
 }
 
 /**
@@ -131,14 +132,14 @@ function commonJsScope(info: ModuleInfo, file: string): string {
  * name from the same module, the snippet's program without its imports, so those names resolve to the
  * running module's bindings; otherwise null.
  */
-export function withoutBoundImports(program: N, running: ModuleInfo): N | null {
-  const imports = program.body.filter((st: N) => st.type === 'ImportDeclaration');
+export function withoutBoundImports(program: Program, running: ModuleInfo): Program | null {
+  const imports = program.body.filter((st) => st.type === 'ImportDeclaration');
   if (imports.length === 0) return program;
-  const key = (source: unknown, sp: N) => `${String(source)}\0${sp.type}\0${sp.imported?.name ?? sp.imported?.value ?? ''}\0${sp.local.name}`;
+  const key = (source: unknown, sp: ImportDeclaration['specifiers'][number]) => `${String(source)}\0${sp.type}\0${sp.type === 'ImportSpecifier' ? specifierName(sp.imported) : ''}\0${sp.local.name}`;
   const have = new Set<string>();
   for (const st of running.statements) if (st.type === 'ImportDeclaration') for (const sp of st.specifiers) have.add(key(st.source.value, sp));
   for (const st of imports) for (const sp of st.specifiers) if (!have.has(key(st.source.value, sp))) return null;
-  return { ...program, body: program.body.filter((st: N) => st.type !== 'ImportDeclaration') };
+  return { ...program, body: program.body.filter((st) => st.type !== 'ImportDeclaration') };
 }
 
 export type Transformed = { code: string; format: Format } | { notLive: string };
@@ -157,7 +158,7 @@ export function transformModule(source: string, file: string, url: string): Tran
   const { edits, prelude, appendix } = instrumentModule(info, hashSource(source), moduleTag(url), meta, format === 'module');
   // the prelude goes first: after a hashbang line and a directive prologue ('use strict') if any
   let at = js.startsWith('#!') ? js.indexOf('\n') + 1 || js.length : 0;
-  for (const st of info.statements) { if (st.directive === undefined) break; at = st.end; }
+  for (const st of info.statements) { if (!isDirective(st)) break; at = st.end; }
   edits.insert(at, (format === 'module' ? commonJsScope(info, file) : '') + prelude, -1);
   const sorted = edits.sorted();
   const code = applyEdits(js, sorted);
@@ -173,6 +174,6 @@ export function originalPos(an: Analysed, offset: number): { line: number; colum
   const segs = an.base[l] ?? [];
   let best: readonly number[] | null = null;
   for (const s of segs) { if (s[0] <= col && s.length >= 4) best = s; else if (s[0] > col) break; }
-  if (!best) for (let k = l - 1; k >= 0 && !best; k--) { const prev = an.base[k]; if (prev && prev.length) best = prev[prev.length - 1]; }
+  if (!best) for (let k = l - 1; k >= 0 && !best; k--) { const prev = an.base[k]; if (prev?.length) best = prev[prev.length - 1]; }
   return best && best.length >= 4 ? { line: best[2] + 1, column: best[3] + 1 } : { line: l + 1, column: col + 1 };
 }

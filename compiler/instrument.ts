@@ -11,7 +11,8 @@
 //
 // Every text the loader inserts ends in a marker, so Function.prototype.toString can show the code as
 // written (runtime/to-string.ts).
-import { type Def, type ModuleInfo, type N, patternNames, walk } from './analyze.js';
+import type { Def, ModuleInfo } from './analyze.js';
+import { type AwaitExpression, type ForOfStatement, type FunctionNode, isDirective, moduleSource, type Pattern, patternNames, specifierName, type TopLevel, walk } from './ast.js';
 import { Edits } from './edits.js';
 import { builtinModules } from 'node:module';
 
@@ -35,13 +36,19 @@ export function layoutOf(d: Def, js: string): Layout {
   let args = '', params = '';
   if (d.kind === 'arrow') {
     if (d.simpleParams) {
-      args = d.fn.params.map((p: N) => (p.type === 'RestElement' ? '...' + p.argument.name : p.name)).join(',');
+      args = d.fn.params.map(simpleArg).join(',');
       params = js.slice(d.fn.params[0]?.start ?? 0, d.fn.params.at(-1)?.end ?? 0);
     } else {
       args = params = d.boundNames.join(',');
     }
   }
   return { conv: d.kind === 'arrow' ? 'arrow' : d.captured.length ? 'factory' : 'plain', captured: d.captured, args, params, simple: d.simpleParams };
+}
+
+/** A simple parameter as an argument: `a`, `...rest`. */
+function simpleArg(p: Pattern): string {
+  if (p.type === 'Identifier') return p.name;
+  return p.type === 'RestElement' && p.argument.type === 'Identifier' ? '...' + p.argument.name : '';
 }
 
 export interface NameCtx {
@@ -112,9 +119,9 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
 
 /** Where a guard goes: after the body's `{` and its directive prologue ('use strict' must stay first);
  * asi: the last directive has no `;` of its own. */
-function bodyStart(fn: N): { at: number; asi: boolean } {
+function bodyStart(fn: FunctionNode): { at: number; asi: boolean } {
   let at = fn.body.start + 1, asi = false;
-  if (fn.body.type === 'BlockStatement') for (const st of fn.body.body) { if (st.directive === undefined) break; at = st.end; asi = st.expression.end === st.end; }
+  if (fn.body.type === 'BlockStatement') for (const st of fn.body.body) { if (!isDirective(st)) break; at = st.end; asi = st.expression.end === st.end; }
   return { at, asi };
 }
 
@@ -131,8 +138,7 @@ export function classRegistration(path: string, withEval: boolean): string {
  */
 export function earlyDefs(info: ModuleInfo): Set<Def> {
   // a module that statically imports nothing but Node's builtins cannot be part of an import cycle
-  const imports = info.statements.filter((st: N) => st.source && (st.type === 'ImportDeclaration' || st.type.startsWith('Export')));
-  if (imports.every((st: N) => isBuiltin(String(st.source.value)))) return new Set();
+  if (info.statements.every((st) => { const source = moduleSource(st); return !source || isBuiltin(String(source.value)); })) return new Set();
   const hoisted = new Map<string, Def>();
   for (const d of info.defs) if (d.hoisted && d.fn.id) hoisted.set(d.fn.id.name, d);
   const work: Def[] = [];
@@ -142,7 +148,7 @@ export function earlyDefs(info: ModuleInfo): Set<Def> {
     if (st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration') {
       const decl = st.declaration;
       if (decl?.type === 'FunctionDeclaration') mark(info.defs.find((d) => d.fn === decl));
-      if (st.type === 'ExportNamedDeclaration' && !st.source) for (const sp of st.specifiers) mark(hoisted.get(sp.local.name));
+      if (st.type === 'ExportNamedDeclaration' && !st.source) for (const sp of st.specifiers) mark(hoisted.get(specifierName(sp.local)));
       if (st.type === 'ExportDefaultDeclaration' && decl?.type === 'Identifier') mark(hoisted.get(decl.name));
     }
   }
@@ -162,7 +168,7 @@ export function exportedLocals(info: ModuleInfo): Set<string> {
   const out = new Set<string>();
   for (const st of info.statements) {
     if (st.type === 'ExportNamedDeclaration') {
-      if (st.declaration?.type === 'VariableDeclaration') for (const x of st.declaration.declarations) patternNames(x.id, []).forEach((n) => out.add(n));
+      if (st.declaration?.type === 'VariableDeclaration') for (const x of st.declaration.declarations) for (const n of patternNames(x.id)) out.add(n);
       if (!st.source) for (const sp of st.specifiers) if (sp.local.type === 'Identifier') out.add(sp.local.name);
     } else if (st.type === 'ExportDefaultDeclaration' && st.declaration.type === 'Identifier') out.add(st.declaration.name);
   }
@@ -185,7 +191,7 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
   const exported = exportedLocals(info);
   for (const st of info.statements) {
     const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
-    if (decl && decl.type === 'VariableDeclaration' && decl.kind === 'const' && decl.declarations.some((x: N) => patternNames(x.id).some((n) => exported.has(n)))) {
+    if (decl && decl.type === 'VariableDeclaration' && decl.kind === 'const' && decl.declarations.some((x) => patternNames(x.id).some((n) => exported.has(n)))) {
       edits.replace(decl.start, decl.start + 5, 'let  ');
     }
   }
@@ -201,7 +207,7 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
 }
 
 export /** The refs (or this-refs) whose node starts inside [start, end), from a list sorted by position. */
-function inRange<T extends { node: N }>(sorted: T[], start: number, end: number): T[] {
+function inRange<T extends { node: { start: number } }>(sorted: T[], start: number, end: number): T[] {
   let lo = 0, hi = sorted.length;
   while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m].node.start < start) lo = m + 1; else hi = m; }
   const out: T[] = [];
@@ -221,8 +227,8 @@ const CALLS = new Set(['CallExpression', 'NewExpression', 'TaggedTemplateExpress
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
 /** Can running this top-level statement call anything (outside the functions it defines)? */
-export function canCall(st: N): boolean {
-  if (st.directive !== undefined || st.type === 'ImportDeclaration') return false;
+export function canCall(st: TopLevel): boolean {
+  if (isDirective(st) || st.type === 'ImportDeclaration') return false;
   let found = false;
   walk(st, (n) => {
     if (found || FUNCTIONS.has(n.type)) return false;
@@ -232,10 +238,10 @@ export function canCall(st: N): boolean {
 }
 
 /** Brackets around the top-level awaits in [start, end): `resume(await leave(X),arg)`. */
-export function awaitBrackets(awaits: N[], start: number, end: number, edits: Edits, leave: string, resume: string, arg: string): number {
-  const inside = awaits.filter((a: N) => a.type === 'AwaitExpression' && a.start >= start && a.end <= end);
+export function awaitBrackets(awaits: readonly (AwaitExpression | ForOfStatement)[], start: number, end: number, edits: Edits, leave: string, resume: string, arg: string): number {
+  const inside = awaits.filter((a): a is AwaitExpression => a.type === 'AwaitExpression' && a.start >= start && a.end <= end);
   for (const a of inside) {
-    const depth = 2 * inside.filter((b: N) => b !== a && b.start <= a.start && a.end <= b.end).length;
+    const depth = 2 * inside.filter((b) => b !== a && b.start <= a.start && a.end <= b.end).length;
     edits.open(a.start, `${resume}(`, depth);
     edits.open(a.argument.start, `${leave}(`, depth + 1);
     edits.close(a.argument.end, ')', depth + 1);
@@ -247,7 +253,7 @@ export function awaitBrackets(awaits: N[], start: number, end: number, edits: Ed
 /** Insert the statement markers; returns the text to append after the module body ('' if none). */
 function statementMarkers(info: ModuleInfo, edits: Edits): string {
   let any = false, awaits = 0;
-  info.statements.forEach((st: N, i: number) => {
+  info.statements.forEach((st, i) => {
     const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
     if (decl?.type === 'FunctionDeclaration' || !canCall(st)) return;
     edits.insert(st.start, `${MODULE}?.${M.enter}(${i});`);

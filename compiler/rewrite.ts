@@ -2,7 +2,8 @@
 // (in the module's eval hook, or a class's): captured names read and written through the accessor
 // `__jurig$s`, module-level names added after start through `__jurig$m.a`, nested definitions guarded with
 // their cells, `this`/`super`/`new.target`/`arguments` kept. The load-time guards are compiler/instrument.ts.
-import { type ClassInfo, type Def, type ModuleInfo, type N, type PrivateRef, type Ref, walk } from './analyze.js';
+import type { ClassInfo, Def, ModuleInfo, PrivateRef, Ref, ThisRef } from './analyze.js';
+import { type AnyNode, type Identifier, type TopLevel, walk } from './ast.js';
 import { Edits } from './edits.js';
 import { classRegistration, inRange, insertGuard, type Layout, type NameCtx } from './instrument.js';
 import { M, MODULE } from './names.js';
@@ -33,7 +34,7 @@ export function rewriteRange(
   ctx: CompileCtx,
   start: number,
   end: number,
-  opts: { captured: string[] | null; skipDef?: Def; skipRefs?: Set<N>; thisOwnerOutside?: boolean; nativeThis?: boolean; ctorOwner?: number },
+  opts: { captured: string[] | null; skipDef?: Def; skipRefs?: Set<Identifier>; thisOwnerOutside?: boolean; nativeThis?: boolean; ctorOwner?: number },
 ): Edits {
   const { info } = ctx;
   const edits = new Edits();
@@ -46,12 +47,12 @@ export function rewriteRange(
   const addedName = (n: string) => `${MODULE}.${M.added}[${JSON.stringify(n)}]`;
 
   // assignments and updates to captured names are rewritten whole
-  const handled = new Set<N>();
+  const handled = new Set<Identifier>();
   const refOf = refIndex(info);
   const notCaptured = (name: string, pos: number) =>
     new CannotApply(`uses \`${name}\` from its enclosing function, which the running closures did not capture`, pos);
   // the accessor index of an identifier assigned in the range that names a captured variable, or -1
-  const capturedWrite = (id: N, pos: number): number => {
+  const capturedWrite = (id: Identifier, pos: number): number => {
     const ref = refOf.get(id);
     if (!ref?.binding || ref.binding.scope.kind === 'module' || !outside(ref.binding)) return -1;
     const i = capIndex(ref.name);
@@ -59,7 +60,7 @@ export function rewriteRange(
     handled.add(id);
     return i;
   };
-  const walkWrites = (node: N) => {
+  const walkWrites = (node: AnyNode) => {
     if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') {
       const i = capturedWrite(node.left, node.start);
       if (i < 0) return;
@@ -78,7 +79,7 @@ export function rewriteRange(
         : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`);
     }
   };
-  for (const n of findNodeCovering(info.ast, start, end)) walk(n, walkWrites);
+  for (const n of findNodeCovering(info.statements, start, end)) walk(n, walkWrites);
 
   for (const r of inRange(info.refs, start, end)) {
     if (handled.has(r.node) || r.decl || opts.skipRefs?.has(r.node)) continue;
@@ -127,29 +128,34 @@ export function rewriteRange(
     const key = ctx.virtualPrivate!(p);
     if (key === null) continue;
     const k = JSON.stringify(key), name = JSON.stringify('#' + p.name);
-    const n = p.node;
     switch (p.role) {
       case 'call': { // o.#m(a) → __jurig$m.vp(K,"#m").call(o,a)
-        const args = p.parent.arguments;
+        const n = p.node, args = p.parent.arguments;
         edits.insert(n.object.start, `${MODULE}.${M.privateMethod}(${k},${name}).call(`, -1);
         edits.replace(n.object.end, args.length ? args[0].start : p.parent.end - 1, args.length ? ',' : '');
         break;
       }
-      case 'get': // o.#x → __jurig$m.vpg(K,"#x",o)
+      case 'get': { // o.#x → __jurig$m.vpg(K,"#x",o)
+        const n = p.node;
         edits.insert(n.object.start, `${MODULE}.${M.privateGet}(${k},${name},`, -1);
         edits.replace(n.object.end, n.end, ')');
         break;
-      case 'set': // o.#x = v → __jurig$m.vps(K,"#x",o,v)
+      }
+      case 'set': { // o.#x = v → __jurig$m.vps(K,"#x",o,v)
+        const n = p.node;
         edits.insert(n.object.start, `${MODULE}.${M.privateSet}(${k},${name},`, -1);
         edits.replace(n.object.end, p.parent.right.start, ',');
         edits.close(p.parent.end, ')', 0);
         break;
-      case 'in': // #x in o → __jurig$m.vpin(K,o)
+      }
+      case 'in': { // #x in o → __jurig$m.vpin(K,o)
+        const n = p.node;
         edits.replace(n.start, n.right.start, `${MODULE}.${M.privateIn}(${k},`);
         edits.close(n.end, ')', 0);
         break;
+      }
       default:
-        throw new CannotApply(`uses #${p.name}, a private member added by a save, in a way jurig cannot apply live (optional chaining, compound assignment, ++/--); restart to apply`, n.start);
+        throw new CannotApply(`uses #${p.name}, a private member added by a save, in a way jurig cannot apply live (optional chaining, compound assignment, ++/--); restart to apply`, p.node.start);
     }
   }
 
@@ -164,7 +170,7 @@ export function rewriteRange(
   return edits;
 }
 
-const refIndexCache = new WeakMap<ModuleInfo, Map<N, Ref>>();
+const refIndexCache = new WeakMap<ModuleInfo, Map<Identifier, Ref>>();
 // A patch compiles one range of a module; a save can compile thousands (each function of a big module):
 // the definitions, classes and import.meta nodes of a range are found by binary search, not by a scan.
 const sortedBy = new WeakMap<object, unknown[]>();
@@ -179,7 +185,7 @@ function within<T extends object>(list: T[], at: (x: T) => number, start: number
   return out;
 }
 
-function refIndex(info: ModuleInfo): Map<N, Ref> {
+function refIndex(info: ModuleInfo): Map<Identifier, Ref> {
   let m = refIndexCache.get(info);
   if (!m) { m = new Map(info.refs.map((r) => [r.node, r])); refIndexCache.set(info, m); }
   return m;
@@ -189,40 +195,40 @@ function insideNonArrow(info: ModuleInfo, pos: number, start: number, end: numbe
   return info.defs.some((d) => d.kind !== 'arrow' && d.fn.start >= start && d.fn.end <= end && d.fn.start <= pos && pos < d.fn.end);
 }
 
-function superCallAt(info: ModuleInfo, superNode: N): boolean {
+function superCallAt(info: ModuleInfo, superNode: ThisRef['node']): boolean {
   let found = false;
-  walk(info.ast, (n) => {
-    if (found || n.start > superNode.start || n.end < superNode.end) return false;
-    if (n.type === 'CallExpression' && n.callee === superNode) found = true;
-  });
+  for (const st of info.statements) {
+    walk(st, (n) => {
+      if (found || n.start > superNode.start || n.end < superNode.end) return false;
+      if (n.type === 'CallExpression' && n.callee === superNode) found = true;
+    });
+  }
   return found;
 }
 
-const shorthandCache = new WeakMap<ModuleInfo, Set<N>>();
-function isShorthand(info: ModuleInfo, id: N): boolean {
+const shorthandCache = new WeakMap<ModuleInfo, Set<AnyNode>>();
+function isShorthand(info: ModuleInfo, id: Identifier): boolean {
   let set = shorthandCache.get(info);
   if (!set) {
     const s = (set = new Set());
-    walk(info.ast, (n) => { if (n.type === 'Property' && n.shorthand) s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value); });
+    for (const st of info.statements) walk(st, (n) => { if (n.type === 'Property' && n.shorthand) s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value); });
     shorthandCache.set(info, set);
   }
   return set.has(id);
 }
 
 /** The outermost nodes lying within [start, end). */
-function findNodeCovering(ast: N, start: number, end: number): N[] {
-  const out: N[] = [];
-  const visit = (n: N) => {
+function findNodeCovering(statements: TopLevel[], start: number, end: number): AnyNode[] {
+  const out: AnyNode[] = [];
+  const visit = (n: AnyNode) => {
     if (n.start >= start && n.end <= end) { out.push(n); return false; }
     if (n.end <= start || n.start >= end) return false;
   };
   // a module's statements are in order: only those overlapping the range are walked (a patch of each of
   // 2,500 functions would otherwise walk past every statement for each)
-  const body: N[] | undefined = ast.type === 'Program' ? ast.body : undefined;
-  if (!body || ast.start >= start && ast.end <= end) { walk(ast, visit); return out; }
-  let lo = 0, hi = body.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (body[m].end <= start) lo = m + 1; else hi = m; }
-  for (let i = lo; i < body.length && body[i].start < end; i++) walk(body[i], visit);
+  let lo = 0, hi = statements.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (statements[m].end <= start) lo = m + 1; else hi = m; }
+  for (let i = lo; i < statements.length && statements[i].start < end; i++) walk(statements[i], visit);
   return out;
 }
 

@@ -1,8 +1,9 @@
 // Compiling new code of a module's definitions and statements into functions: each range of the new text is
 // rewritten to run outside its scope (compiler/rewrite.ts), given its own sourceURL and source map, and
 // evaluated in the module's scope (its eval hook) or its class's (for private names and `super`).
-import { type ClassInfo, type Def, type N, type PrivateRef, walk } from '../compiler/analyze.js';
 import { encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
+import type { ClassInfo, Def, PrivateRef } from '../compiler/analyze.js';
+import { type AnyNode, type AwaitExpression, type FunctionNode, walk, type YieldExpression } from '../compiler/ast.js';
 import { applyEdits, cachedLineStarts, composeMapLines, type Edits, mapComment } from '../compiler/edits.js';
 import type { Analysed } from '../compiler/index.js';
 import { insertGuard, type Layout } from '../compiler/instrument.js';
@@ -215,7 +216,7 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
       const first = fn.params[0], last = fn.params.at(-1);
       const kw = superMethod ? (gen ? '*m' : fn.async ? 'async m' : 'm') : gen ? 'function*' : fn.async ? 'async function' : 'function';
       if (!layout.simple) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this${layout.params ? ',' + layout.params : ''})`);
-      else if (!first) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this)`);
+      else if (!first || !last) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this)`);
       else {
         edits.replace(fn.start, first.start, `${kw}(__jurig$s,__jurig$this,`);
         edits.replace(last.end, fn.body.start, ')');
@@ -251,9 +252,9 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
   return { compileDef, makeCtx, compile, flush };
 }
 
-function ownSteps(fn: N): { awaits: N[]; yields: N[]; delegates: boolean; forAwait: boolean } {
-  const out = { awaits: [] as N[], yields: [] as N[], delegates: false, forAwait: false };
-  const visit = (n: N) => {
+function ownSteps(fn: FunctionNode): { awaits: AwaitExpression[]; yields: YieldExpression[]; delegates: boolean; forAwait: boolean } {
+  const out = { awaits: [] as AwaitExpression[], yields: [] as YieldExpression[], delegates: false, forAwait: false };
+  const visit = (n: AnyNode) => {
     if (n !== fn && (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression')) return false;
     if (n.type === 'AwaitExpression') out.awaits.push(n);
     if (n.type === 'YieldExpression') { if (n.delegate) out.delegates = true; else out.yields.push(n); }

@@ -102,7 +102,7 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   if (root.owner?.type === 'MethodDefinition') {
     const own = root.owner.key.type === 'PrivateIdentifier' ? root.owner.key.name : null;
     const privates = new Set<string>();
-    for (const m of root.cls!.node.body.body) if (m.key?.type === 'PrivateIdentifier' && m.key.name !== own) privates.add(m.key.name);
+    for (const m of root.cls!.node.body.body) if (m.type !== 'StaticBlock' && m.key.type === 'PrivateIdentifier' && m.key.name !== own) privates.add(m.key.name);
     prefix = `class __jurig$C${root.derived ? ' extends Object' : ''}{${[...privates].map((n) => `#${n};`).join('')}`;
     suffix = '}';
   } else if (root.owner?.type === 'Property') { prefix = '({'; suffix = '});'; }

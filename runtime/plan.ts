@@ -2,7 +2,8 @@
 // cells to update, class members to add and delete, statements to run, imports to bind, effects to dispose —
 // with every piece of new code compiled (runtime/compile.ts) and no user code run. Any compile error rejects
 // the whole save (SaveRejected). runtime/apply.ts applies a plan.
-import { type ClassInfo, type Def, innermostDefFinder, type ModuleInfo, type N, patternNames, type PrivateRef } from '../compiler/analyze.js';
+import { type ClassInfo, type Def, exportedNames, innermostDefFinder, type ModuleInfo, patternNames, type PrivateRef } from '../compiler/analyze.js';
+import { declarationOf, type Identifier, idOf, keyName, specifierName, type TopLevel } from '../compiler/ast.js';
 import type { Edits } from '../compiler/edits.js';
 import { type Analysed, analyseSource, originalPos } from '../compiler/index.js';
 import { awaitBrackets, type Layout, layoutOf } from '../compiler/instrument.js';
@@ -14,7 +15,6 @@ import type { Owner } from './effects.js';
 import type { JurigEvent } from './events.js';
 import { type Correspondence, correspond, pairNestedClass } from './match.js';
 import type { Cell, CellEntry, ModuleRecord, RunningState } from './module-record.js';
-import { exportNames } from './running-state.js';
 import { SaveRejected } from './save-rejected.js';
 import { isStatementMember, labelOf, normalize, ownText, privateNames, privateOwner, shapeOf } from './structure.js';
 
@@ -79,7 +79,7 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const state = rec.running();
   const an = analyseSave(rec, state, newSource);
   const core = planVersions(rec, state, an, newSource, correspond(state.an.info, an.info), null)!;
-  const exports = exportNames(an.js);
+  const exports = exportedNames(an.info.statements);
   for (const name of state.exports) if (!exports.has(name)) core.events.push({ type: 'warn', file: rec.file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` });
   return {
     ...core,
@@ -177,7 +177,7 @@ function statementsToRun({ info, corr, state }: Versions): Uint8Array {
  * save moves to `a` (`moved`), and every definition reading it is recompiled to read it there.
  */
 function moveRerunConsts({ rec, info }: Versions, runs: Uint8Array, bindings: Set<string>, moved: Set<string>): void {
-  info.statements.forEach((st: N, j: number) => {
+  info.statements.forEach((st, j) => {
     if (!runs[j]) return;
     const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
     if (decl?.type !== 'VariableDeclaration') return;
@@ -210,7 +210,7 @@ function cellsFoundAgain({ state, info, old, corr }: Versions, bindings: Set<str
     // the functions made before it was deleted still route through its cell, so the cell gets the new code
     // (a top-level function declaration that is not a binding any more is re-declared instead)
     const back = retired.get(d.path);
-    if (back && back.kind === d.kind && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !bindings.has(d.fn.id?.name))) {
+    if (back && back.kind === d.kind && !(d.fn.type === 'FunctionDeclaration' && d.parent === null && !(d.fn.id && bindings.has(d.fn.id.name)))) {
       entries[d.index] = back;
       retired.delete(d.path);
       changed.add(d);
@@ -300,10 +300,9 @@ type CompileDef = ReturnType<typeof makeCompiler>['compileDef'];
 function compileMemberEdits(v: Versions, edits: MemberEdit[], runs: Uint8Array, classKeys: string[], realPrivates: Map<string, Set<string>>, cellFor: (d: Def) => CellEntry, compileDef: CompileDef) {
   const adds: Compiling<MemberAdd>[] = [], deletes: MemberDelete[] = [];
   const keyOf = (d: Def, js: string) => {
-    const k = d.owner.key;
-    if (d.owner.computed) return { key: null, keyCode: js.slice(k.start, k.end) };
-    if (k.type === 'PrivateIdentifier') return { key: '#' + k.name, keyCode: null };
-    return { key: k.type === 'Identifier' ? k.name : String(k.value), keyCode: null };
+    const owner = d.owner!; // (a statement-level class member: its MethodDefinition)
+    if (owner.computed) return { key: null, keyCode: js.slice(owner.key.start, owner.key.end) };
+    return { key: keyName(owner, js), keyCode: null }; // `m`, `#m`, a literal's value
   };
   for (const { cls, added, deleted } of edits) {
     if (runs[cls.stmt]) continue; // the class is made again: it has its members
@@ -315,7 +314,7 @@ function compileMemberEdits(v: Versions, edits: MemberEdit[], runs: Uint8Array, 
     }
     for (const o of deleted) {
       // (a private method the class was created with stays, unreachable; one a save added is removed)
-      if (o.kind === 'constructor' || (o.owner.key.type === 'PrivateIdentifier' && realPrivates.get(classKey)?.has(o.owner.key.name))) continue;
+      if (o.kind === 'constructor' || (o.owner?.key.type === 'PrivateIdentifier' && realPrivates.get(classKey)?.has(o.owner.key.name))) continue;
       deletes.push({ path: o.path, classPath: classKey, ...keyOf(o, v.old.js), kind: o.kind, isStatic: o.isStatic, line: originalPos(v.state.an, o.start).line });
     }
   }
@@ -369,22 +368,22 @@ function statementRuns(v: Versions, runs: Uint8Array, bindings: Set<string>, com
   const imports: ImportBind[] = [];
   const newLines = v.newSource.split(/\r?\n/);
   const shown = (offset: number) => { const p = originalPos(an, offset); return (newLines[p.line - 1] ?? '').slice(p.column - 1); };
-  info.statements.forEach((node: N, j: number) => {
+  info.statements.forEach((node, j) => {
     if (!runs[j]) return;
-    const decl = node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration' ? node.declaration : node;
+    const decl = declarationOf(node);
     if (node.type === 'ImportDeclaration') {
       const names = node.specifiers
-        .map((s: N) => ({ local: s.local.name, imported: s.type === 'ImportNamespaceSpecifier' ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : s.imported.name ?? s.imported.value }))
-        .filter((n: { local: string }) => !bindings.has(n.local));
-      imports.push({ specifier: node.source.value, names, line: v.at(node.start) });
+        .map((s) => ({ local: s.local.name, imported: s.type === 'ImportNamespaceSpecifier' ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : specifierName(s.imported) }))
+        .filter((n) => !bindings.has(n.local));
+      imports.push({ specifier: String(node.source.value), names, line: v.at(node.start) });
       return;
     }
-    if (node.type === 'ExportAllDeclaration' || (node.type === 'ExportNamedDeclaration' && !node.declaration) || (node.type === 'ExportDefaultDeclaration' && !decl?.id && !(decl?.type === 'ClassDeclaration' || decl?.type === 'FunctionDeclaration'))) {
+    if (node.type === 'ExportAllDeclaration' || (node.type === 'ExportNamedDeclaration' && !node.declaration) || (node.type === 'ExportDefaultDeclaration' && !idOf(decl) && !(decl?.type === 'ClassDeclaration' || decl?.type === 'FunctionDeclaration'))) {
       if (corr.stmt[j] === -1 || !corr.same[j]) v.events.push({ type: 'warn', file: rec.file, line: v.at(node.start), message: 'changes to export lists and default exports take effect after a restart' });
       return;
     }
     if (decl?.type === 'FunctionDeclaration' && decl.id && bindings.has(decl.id.name)) return; // its body is patched through its cell
-    if (node.type === 'ExportDefaultDeclaration' && !decl?.id) return;
+    if (!decl || (node.type === 'ExportDefaultDeclaration' && !idOf(decl))) return; // (export lists returned above)
     if (decl?.type === 'ClassDeclaration' && decl.id && bindings.has(decl.id.name)) {
       const c = info.classes.find((x) => x.node === decl)!;
       const o = corr.cls[c.index];
@@ -396,10 +395,10 @@ function statementRuns(v: Versions, runs: Uint8Array, bindings: Set<string>, com
 }
 
 /** One top-level statement compiled to run again: declarations rebind their names (or `a` for new ones). */
-function compileStatement(v: Versions, index: number, node: N, decl: N, bindings: Set<string>, { makeCtx, compile }: ReturnType<typeof makeCompiler>, shown: string): StatementRun {
+function compileStatement(v: Versions, index: number, node: TopLevel, decl: NonNullable<ReturnType<typeof declarationOf>>, bindings: Set<string>, { makeCtx, compile }: ReturnType<typeof makeCompiler>, shown: string): StatementRun {
   const cells: Cell[] = [];
   const ctx = makeCtx(cells);
-  const skipRefs = new Set<N>();
+  const skipRefs = new Set<Identifier>();
   const isDecl = decl && (decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration');
   if (isDecl && decl.id) skipRefs.add(decl.id);
   let edits: Edits;

@@ -29,13 +29,13 @@ const PREFIX = '0;';
 export function outline(text: string, ts: boolean): Item[] {
   const deep = tooDeep(text, ts); // SWC would crash the process (compiler/nesting.ts)
   if (deep) throw new SyntaxError(`${deep.line}:${deep.column}: ${deep.message}`);
-  const ast = swc.parseSync(PREFIX + text, ts ? { syntax: 'typescript', tsx: false, decorators: true, target: 'esnext' } : { syntax: 'ecmascript', jsx: false, decorators: true, target: 'esnext' }) as unknown as { body: Node[] };
+  const ast = swc.parseSync(PREFIX + text, ts ? { syntax: 'typescript', tsx: false, decorators: true, target: 'esnext' } : { syntax: 'ecmascript', jsx: false, decorators: true, target: 'esnext' }) as unknown as { body: SwcNode[] };
   const base = ast.body[0].span.start + PREFIX.length;
   const pos = byteToChar(text);
   const at = (b: number) => pos(b - base);
   const items: Item[] = [];
   for (const st of ast.body.slice(1)) {
-    let decl: Node = st;
+    let decl: SwcNode = st;
     let exported = false;
     if (st.type === 'ExportDeclaration') { decl = st.declaration!; exported = true; }
     else if (st.type === 'ExportDefaultDeclaration') { decl = st.decl!; exported = true; }
@@ -47,11 +47,11 @@ export function outline(text: string, ts: boolean): Item[] {
         item.kind = 'class';
         if (decl.identifier) item.names.push(decl.identifier.value);
         for (const m of decl.body ?? []) {
-          const key = m.key as Node | undefined;
+          const key = m.key;
           let name: string | null = null;
           if (m.type === 'Constructor') name = 'constructor';
           else if (key?.type === 'Identifier' || key?.type === 'StringLiteral') name = String(key.value);
-          else if (key?.type === 'PrivateName') name = '#' + (key.id?.value ?? key.name);
+          else if (key?.type === 'PrivateName') name = '#' + (key.value ?? key.id?.value ?? key.name);
           if (name === null) continue;
           const kind = m.type === 'Constructor' ? 'constructor' : m.type === 'ClassProperty' || m.type === 'PrivateProperty' ? 'field' : m.kind === 'getter' ? 'get' : m.kind === 'setter' ? 'set' : 'method';
           item.members.push({ name, isStatic: !!m.isStatic, kind, start: at(m.span.start), end: at(m.span.end) });
@@ -70,20 +70,25 @@ export function outline(text: string, ts: boolean): Item[] {
   return items;
 }
 
-interface Node {
+/**
+ * The fields of SWC's AST (not acorn's: this outline reads TypeScript) that outline() reads. Declared here
+ * rather than taken from @swc/types: its 0.1.28 does not match what @swc/core 1.16 gives (a PrivateName is
+ * typed `{ id: Identifier }` but comes as `{ value }`), so its types would let wrong reads through.
+ */
+interface SwcNode {
   type: string;
   span: { start: number; end: number };
-  declaration?: Node;
-  decl?: Node;
+  declaration?: SwcNode;
+  decl?: SwcNode;
   identifier?: { value: string };
-  id?: Node & { value?: string };
-  body?: Node[];
-  key?: Node;
+  id?: SwcNode & { value?: string };
+  body?: SwcNode[];
+  key?: SwcNode;
   value?: unknown;
   name?: string;
   kind?: string;
   isStatic?: boolean;
-  declarations?: (Node & { id?: Node })[];
+  declarations?: (SwcNode & { id?: SwcNode })[];
 }
 
 /** SWC spans are UTF-8 byte offsets; JS strings index UTF-16 units. */

@@ -4,7 +4,8 @@
 // with the running statements it replaces and planned like any save. The new version's analysis is then
 // the running one with those statements spliced in (positions after them shifted), built when something
 // first needs it. Anything the region cannot answer alone takes the full path (return null).
-import { analyze, type BindingKind, type ClassInfo, type Def, moduleLevelNames, type ModuleInfo, type N, parseModule, parseScript, walk } from '../compiler/analyze.js';
+import { analyze, type BindingKind, type ClassInfo, type Def, exportedNames, moduleLevelNames, type ModuleInfo, parseModule, parseScript, walk } from '../compiler/analyze.js';
+import { type AnyNode, isDirective, type Program } from '../compiler/ast.js';
 import { cachedLineStarts, lineIndex } from '../compiler/edits.js';
 import { type Analysed, sourceOffsets } from '../compiler/index.js';
 import { isTypeScript, toJs } from '../compiler/to-js.js';
@@ -53,7 +54,7 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
   const n = info.statements.length;
   if (n < 2 || /\.[jt]sx$/.test(file)) return null;
   // (a CommonJS file's 'use strict' would not reach a region parsed alone)
-  if (an.format !== 'module' && info.statements[0].directive !== undefined) return null;
+  if (an.format !== 'module' && isDirective(info.statements[0])) return null;
   // where the text changed
   const { a, oldEnd } = textChange(old, newSource);
   const starts = chunkStarts(an, old);
@@ -72,7 +73,7 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
   let js: string, base: Analysed['base'];
   try { ({ js, base } = toJs(text, file)); } catch { return null; } // (a syntax error: the full path reports it)
   if (js.length && !js.endsWith('\n') && to < old.length) return null;
-  let ast: N;
+  let ast: Program;
   try { ast = an.format === 'module' ? parseModule(js) : parseScript(js); } catch { return null; }
   const rest = [...info.statements.slice(0, i0), ...info.statements.slice(i1)];
   const outside = moduleLevelNames(rest);
@@ -82,8 +83,8 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
     const there = outside.get(name);
     if (there && !((kind === 'var' || (script && kind === 'function')) && (there === 'var' || (script && there === 'function')))) return null;
   }
-  const exported = statementExports(rest);
-  for (const x of statementExports(ast.body)) if (exported.has(x)) return null;
+  const exported = exportedNames(rest);
+  for (const x of exportedNames(ast.body)) if (exported.has(x)) return null;
   const region = analyze(js, ast, null, outside);
   const lines = (t: string) => t.match(/\n/g)?.length ?? 0;
   return {
@@ -111,7 +112,7 @@ export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
   for (const r of core.runs) r.index += i0;
 
   // exports: those of the statements outside the region stay
-  const before = statementExports(info.statements.slice(i0, i1)), now = statementExports(region.statements);
+  const before = exportedNames(info.statements.slice(i0, i1)), now = exportedNames(region.statements);
   const exports = new Set([...state.exports].filter((x) => !before.has(x) || now.has(x)));
   for (const x of now) exports.add(x);
   for (const x of before) if (!now.has(x)) core.events.push({ type: 'warn', file: rec.file, line: 1, message: `export \`${x}\` was removed: modules that import it keep its last value until a restart` } as JurigEvent);
@@ -139,18 +140,6 @@ export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
   return { ...core, next };
 }
 
-/** The names a list of statements exports. */
-function statementExports(statements: N[]): Set<string> {
-  const out = new Set<string>();
-  for (const st of statements) {
-    if (st.type === 'ExportDefaultDeclaration') out.add('default');
-    if (st.type !== 'ExportNamedDeclaration') continue;
-    if (st.declaration) for (const name of moduleLevelNames([st.declaration]).keys()) out.add(name);
-    for (const sp of st.specifiers ?? []) out.add(sp.exported.name ?? sp.exported.value);
-  }
-  return out;
-}
-
 /**
  * The running analysis `old` with its statements [range) replaced by the region's: region nodes move to their
  * place in the new JavaScript, nodes after it shift, definitions, classes, references and scopes are
@@ -176,7 +165,6 @@ export function splice(old: Analysed, reg: Region): Analysed {
   for (const st of r.statements) shiftTree(st, jsA);
   if (delta !== 0) for (const st of o.statements.slice(i1)) shiftTree(st, delta);
   const statements = [...o.statements.slice(0, i0), ...r.statements, ...o.statements.slice(i1)];
-  const ast = { ...o.ast, end: js.length, body: statements };
 
   // scopes: the region's top scope is the module's; scopes after the region move
   const moduleScope = o.moduleScope;
@@ -232,7 +220,7 @@ export function splice(old: Analysed, reg: Region): Analysed {
   for (const [k, v] of r.strings) strings.set(k + jsA, v);
 
   const info: ModuleInfo = {
-    js, ast, defs, classes, statements, moduleScope,
+    js, defs, classes, statements, moduleScope,
     refs: [...refs0, ...r.refs, ...refs2], thisRefs: [...this0, ...r.thisRefs, ...this2], privateRefs: [...priv0, ...r.privateRefs, ...priv2],
     metaRefs: [...meta0, ...r.metaRefs, ...meta2], awaitTopLevel: [...await0, ...r.awaitTopLevel, ...await2],
     hasModuleSyntax: o.hasModuleSyntax || r.hasModuleSyntax, usesCommonJs: o.usesCommonJs || r.usesCommonJs,
@@ -289,8 +277,8 @@ function renumberPaths(defs: Def[], classes: ClassInfo[]): void {
 }
 
 /** Move every node of a tree by `by` (acorn shares one node between `local` and `imported`/`exported`). */
-function shiftTree(root: N, by: number): void {
-  walk(root, (n: N) => {
+function shiftTree(root: AnyNode, by: number): void {
+  walk(root, (n) => {
     n.start += by; n.end += by;
     if ((n.type === 'ExportSpecifier' && n.exported === n.local) || (n.type === 'ImportSpecifier' && n.imported === n.local)) {
       n.local.start += by; n.local.end += by;

@@ -1,7 +1,7 @@
 // A module's running version, analysed lazily: a module starts with only its loaded text (ModuleRecord
 // status 'loaded'); the first save, the REPL or a --loop analyses it once (status 'analysed'), and every
 // applied save replaces it.
-import { parse as lexExports, init as lexerReady } from 'es-module-lexer';
+import { exportedNames } from '../compiler/analyze.js';
 import { analyseSource, hashSource, originalPos } from '../compiler/index.js';
 import { exportedLocals, layoutOf } from '../compiler/instrument.js';
 import { loadedOwners, type Owner } from './effects.js';
@@ -9,7 +9,6 @@ import { ModuleRecord, type RunningState } from './module-record.js';
 import { SaveRejected } from './save-rejected.js';
 import { privateNames } from './structure.js';
 
-await lexerReady; // (exportNames)
 ModuleRecord.analyse = analyseLoaded;
 
 export function analyseLoaded(rec: ModuleRecord, source: string): RunningState {
@@ -23,7 +22,7 @@ export function analyseLoaded(rec: ModuleRecord, source: string): RunningState {
   rec.consts = new Set([...an.info.moduleScope.decls.values()].filter((b) => b.kind === 'const' && !exported.has(b.name)).map((b) => b.name));
   const classKeys = an.info.classes.map((c) => c.path);
   const realPrivates = new Map(an.info.classes.map((c, i) => [classKeys[i], privateNames(c)]));
-  const state: RunningState = { source, an, cells, classKeys, failed: new Set(), exports: exportNames(an.js), retired: new Map(), realPrivates, owners: loadedOwners(rec) };
+  const state: RunningState = { source, an, cells, classKeys, failed: new Set(), exports: exportedNames(an.info.statements), retired: new Map(), realPrivates, owners: loadedOwners(rec) };
   for (const o of state.owners) if (o) o.locate = () => ownerLine(rec, o);
   return state;
 }
@@ -33,13 +32,4 @@ export function ownerLine(rec: ModuleRecord, o: Owner): number {
   const s = rec.state;
   const i = s ? s.owners.indexOf(o) : -1;
   return i < 0 ? 0 : originalPos(s!.an, s!.an.info.statements[i].start).line;
-}
-
-export function exportNames(js: string): Set<string> {
-  try {
-    const [, exports] = lexExports(js);
-    return new Set(exports.flatMap((e) => ('name' in e ? [e.name] : [])));
-  } catch {
-    return new Set();
-  }
 }

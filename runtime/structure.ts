@@ -5,7 +5,8 @@
 //   - per definition, its own text: its code with the definitions nested in it replaced by their kind and
 //     name (so a change inside a closure is a change of the closure, not of its parent).
 // Both are computed once per version and kept with it.
-import type { ClassInfo, Def, ModuleInfo, N } from '../compiler/analyze.js';
+import type { ClassInfo, Def, ModuleInfo } from '../compiler/analyze.js';
+import { type CallExpression, declarationOf, type NewExpression, patternNames, type TopLevel, walk } from '../compiler/ast.js';
 
 const HOLE = '\u0000';
 const MARK = '\u0001';
@@ -74,11 +75,11 @@ function buildShape(info: ModuleInfo, keys: string[] | null, declared: string[][
   if (!keys) {
     const topByStmt: Def[][] = Array.from({ length: n }, () => []);
     for (const d of kids.get(null) ?? []) topByStmt[d.stmt]?.push(d);
-    keys = info.statements.map((st: N, i: number) => normalize(info, st.start, st.end, topByStmt[i].map((d) => ({
+    keys = info.statements.map((st, i) => normalize(info, st.start, st.end, topByStmt[i].map((d) => ({
       start: d.start, end: d.end, text: isStatementMember(d) && d.kind !== 'constructor' ? '' : MARK + marker(d) + MARK,
     }))));
   }
-  declared ??= info.statements.map((st: N) => declaredNames(st));
+  declared ??= info.statements.map(declaredNames);
   return { info, kids, stmtDefs, stmtClasses, members, keys, declared };
 }
 
@@ -107,21 +108,13 @@ export function ownText(info: ModuleInfo, d: Def): string {
 }
 
 /** The names a top-level statement declares (`const a, b`, `function f`, `class C`, `export …`). */
-function declaredNames(st: N): string[] {
-  const d = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
+function declaredNames(st: TopLevel): string[] {
+  const d = declarationOf(st);
   if (!d) return [];
   if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) return [d.id.name];
   if (d.type === 'VariableDeclaration') {
     const out: string[] = [];
-    const names = (p: N): void => {
-      if (!p) return;
-      if (p.type === 'Identifier') out.push(p.name);
-      else if (p.type === 'ObjectPattern') for (const q of p.properties) names(q.type === 'RestElement' ? q.argument : q.value);
-      else if (p.type === 'ArrayPattern') for (const q of p.elements) names(q);
-      else if (p.type === 'RestElement') names(p.argument);
-      else if (p.type === 'AssignmentPattern') names(p.left);
-    };
-    for (const x of d.declarations) names(x.id);
+    for (const x of d.declarations) patternNames(x.id, out);
     return out;
   }
   return [];
@@ -237,17 +230,12 @@ function callLabel(info: ModuleInfo, d: Def): string | null {
   while (top.parent) top = top.parent;
   const st = info.statements[top.stmt];
   if (!st) return null;
-  let best: N = null;
-  const visit = (n: N): void => {
-    if (!n || typeof n.type !== 'string' || n.start > top.start || n.end < top.end) return;
+  // the innermost call around it (assigned in the walk's callback: `as` keeps TS from narrowing it to null)
+  let best = null as CallExpression | NewExpression | null;
+  walk(st, (n) => {
+    if (n.start > top.start || n.end < top.end) return false;
     if (n.type === 'CallExpression' || n.type === 'NewExpression') best = n;
-    for (const k in n) {
-      const v = n[k];
-      if (Array.isArray(v)) for (const c of v) { if (c && typeof c.type === 'string') visit(c); }
-      else if (v && typeof v.type === 'string' && k !== 'loc') visit(v);
-    }
-  };
-  visit(st);
+  });
   if (!best) return null;
   const callee = info.js.slice(best.callee.start, best.callee.end).replace(/\s+/g, '');
   const first = best.arguments[0];
@@ -270,7 +258,7 @@ export function enclosingClass(info: ModuleInfo, d: Def): ClassInfo | null {
 /** The private names a class declares (fields, methods, accessors), without `#`. */
 export function privateNames(c: ClassInfo): Set<string> {
   const out = new Set<string>();
-  for (const m of c.node.body.body) if (m.key?.type === 'PrivateIdentifier') out.add(m.key.name);
+  for (const m of c.node.body.body) if (m.type !== 'StaticBlock' && m.key.type === 'PrivateIdentifier') out.add(m.key.name);
   return out;
 }
 
