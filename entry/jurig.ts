@@ -31,6 +31,11 @@ Options:
   -i, --interactive      enter a live REPL after the script (or at once if it keeps running)
       --loop <name>      run function <name> and run it again on every save that changes its code
       --xloop <name>     like --loop, but only loop while the function throws
+      --test [patterns]  run node:test files (as node --test finds them, or these files, folders or
+                         globs) in this one process, live: with a terminal, a failing test waits for
+                         a fix and runs again at each save (keys: c continue, r rerun, s skip, q quit)
+      --test --watch     after the run, keep going: each save re-runs the tests that ran the changed
+                         code (with --test, a bare --watch is this; give roots as -w dir or --watch=dir)
       --no-cache         do not use the on-disk transform cache
       --version          print the version
   -h, --help             print this help
@@ -45,6 +50,8 @@ const OPTIONS = {
   interactive: { type: 'boolean', short: 'i' },
   loop: { type: 'string', multiple: true },
   xloop: { type: 'string', multiple: true },
+  test: { type: 'boolean' },
+  'test-watch': { type: 'boolean' },
   'no-cache': { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -65,8 +72,12 @@ function isOwn(arg: string): boolean {
 export function splitArgs(argv: string[]): { own: string[]; node: string[]; script: string | null; rest: string[] } {
   const own: string[] = [];
   const node: string[] = [];
+  // with --test, a bare --watch is the test watch mode (roots are then -w dir or --watch=dir)
+  const end = argv.indexOf('--');
+  const testing = argv.slice(0, end === -1 ? argv.length : end).includes('--test');
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (testing && a === '--watch') { own.push('--test-watch'); continue; }
     if (a === '--') return { own, node, script: argv[i + 1] ?? null, rest: argv.slice(i + 2) };
     if (!a.startsWith('-') || a === '-') return { own, node, script: a, rest: argv.slice(i + 1) };
     const into = isOwn(a) ? own : node;
@@ -139,10 +150,11 @@ async function main(): Promise<void> {
   options.loop = values.loop ?? [];
   options.xloop = values.xloop ?? [];
   if (values.m) options.module = values.m;
+  if (values['test-watch'] && !values.test) fail('--test-watch goes with --test');
   // with -m there is no script: every argument after the module goes to process.argv
   if (values.m && script !== null) { rest = [script, ...rest]; script = null; }
 
-  if (script === null && !values.m) options.interactive = true;
+  if (script === null && !values.m && !values.test) options.interactive = true;
 
   // The program runs in this process, after the loader is registered, as `node --import` would run it;
   // workers and forked children inherit the loader through execArgv and the options through the env.
@@ -150,7 +162,14 @@ async function main(): Promise<void> {
   process.env[ENV_KEY] = JSON.stringify(options);
   process.execArgv.push('--import', register);
   inheritLoaderInWorkers();
-  const { formatOf } = (await import(register)) as typeof import('./register.js');
+  const { formatOf, hooksInThread } = (await import(register)) as typeof import('./register.js');
+  if (values.test) {
+    // every argument after the options is a test file, folder or glob
+    const patterns = script === null ? [] : [script, ...rest];
+    const { runTests } = await import(new URL('../cli/test-loop.js', import.meta.url).href) as typeof import('../cli/test-loop.js');
+    await runTests({ patterns, watch: !!values['test-watch'], roots: options.roots, inThreadHooks: hooksInThread });
+    return;
+  }
   if (script === null) {
     process.argv.splice(1, process.argv.length - 1, ...rest);
     await import(new URL('../cli/session.js', import.meta.url).href);

@@ -3,7 +3,7 @@
 // start next to the program (`-i` after a script, `--loop`, `--xloop`).
 import { options } from '../loader/install.js';
 
-export { formatOf } from '../loader/install.js';
+export { formatOf, hooksInThread } from '../loader/install.js';
 
 // (imported once the hooks are in place, as everything after them is)
 const { startRuntime } = await import('../runtime/index.js');

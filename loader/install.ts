@@ -64,6 +64,9 @@ if (inThreadHooks) {
   nodeModule.register(new URL('./hooks-async.js', import.meta.url), { data: { options, port: port2 }, transferList: [port2] });
 }
 
+/** Whether jurig's hooks run in this thread (module.registerHooks): other hooks the CLI adds follow it. */
+export const hooksInThread = inThreadHooks;
+
 /** `--experimental-default-type=module`, on the command line or in NODE_OPTIONS. */
 function defaultTypeIsModule(): boolean {
   const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];

@@ -1,0 +1,248 @@
+// `jurig --test [patterns…]`: node:test files run in this one process, under jurig's loader, so the code
+// under test and the tests themselves are live.
+//
+// - The files are imported one after the other; node:test's own harness runs and reports their tests
+//   (its default reporter: spec on a terminal, TAP when piped on Node 20/22, spec on Node ≥ 23), and sets
+//   the exit code, as `node --test` does.
+// - Every test body goes through a wrapper (jurig hands test files its own `test`/`it`/`describe`/hooks:
+//   see cli/test-api.ts). With a terminal, a failing test stops there: the failure is shown, and a save
+//   that changes code runs it again at once (its beforeEach/afterEach around it, `before` fixtures kept),
+//   as do the keys c (continue: the test fails), r (rerun), s (skip), q (quit).
+// - `--test --watch`: the process stays; each save re-runs the tests that called a changed definition in
+//   their last run (V8's precise coverage, function counts, taken around each test), and the tests of a
+//   saved test file, as new top-level tests of the same harness: only their results print.
+import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inspect, styleText } from 'node:util';
+import { on, type JurigEvent } from '../runtime/api.js';
+import { installTestApi, type Hook, type Suite, type TestRec, type TestHost } from './test-api.js';
+import { findTestFiles } from './test-files.js';
+import { CallRecorder } from './test-calls.js';
+
+export interface TestLoopOptions { patterns: string[]; watch: boolean; roots: string[]; inThreadHooks: boolean }
+
+const write = (s: string) => process.stdout.write(s);
+/** Stop on failures and read keys: a terminal, or JURIG_TEST_INTERACTIVE=1 (tests drive it through pipes). */
+const interactive = () => process.env.JURIG_TEST_INTERACTIVE === '1' || (process.env.JURIG_TEST_INTERACTIVE !== '0' && !!process.stdin.isTTY && !!process.stdout.isTTY);
+const paint = (c: Parameters<typeof styleText>[0], s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? styleText(c, s) : s);
+const rel = (f: string | null) => (f ? relative(process.cwd(), f) || f : '?');
+
+type Action = 'continue' | 'rerun' | 'skip' | 'quit' | 'save';
+
+const CODE_EVENTS = new Set<JurigEvent['type']>(['update', 'add', 'delete', 'run']);
+
+export async function runTests(o: TestLoopOptions): Promise<void> {
+  const { files, missing } = findTestFiles(o.patterns);
+  for (const m of missing) process.stderr.write(`jurig: no test files match ${m}\n`);
+  if (!files.length) {
+    process.stderr.write(`jurig: no test files found${o.patterns.length ? '' : ' in ' + process.cwd()}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const recorder = o.watch ? CallRecorder.start(o.roots) : null;
+  let stopped = 0; // tests waiting on a key or a save: saves go to them, not to watch rounds
+  let roundEvents: JurigEvent[] = [];
+
+  const host: TestHost = {
+    async body(rec, fn, t, self, outerHooks) {
+      if (outerHooks) for (const h of chain(rec.suite, 'beforeEach', false)) await callHook(h, t);
+      try {
+        for (let attempt = 1; ; attempt++) {
+          if (attempt > 1) {
+            for (const h of chain(rec.suite, 'afterEach', true)) await callHook(h, t);
+            for (const h of chain(rec.suite, 'beforeEach', true)) await callHook(h, t);
+          }
+          recorder?.begin();
+          let error: unknown = null, ok = true;
+          try { await callFn(fn, self, t); } catch (e) { ok = false; error = e; }
+          if (recorder && rec.top) rec.calls = recorder.end();
+          if (ok) {
+            if (attempt > 1) write(paint('green', `jurig: ✔ ${rec.fullName} passes (run ${attempt})`) + '\n');
+            return;
+          }
+          if (!interactive()) throw error;
+          stopped++;
+          let a: Action;
+          try { a = await stopOn(rec, error, attempt); } finally { stopped--; }
+          if (a === 'save') roundEvents = [];
+          if (a === 'continue') throw error;
+          if (a === 'skip') { (t as { skip(m?: string): void }).skip('skipped in jurig'); return; }
+          if (a === 'quit') { write('jurig: quit\n'); process.exit(1); }
+        }
+      } finally {
+        if (outerHooks) for (const h of chain(rec.suite, 'afterEach', false)) await callHook(h, t);
+      }
+    },
+  };
+  const api = installTestApi(host, o.inThreadHooks);
+
+  // the files, one after the other; a file that throws while loading is a failing test named after it
+  for (const file of files) {
+    api.loading(file);
+    try {
+      await import(pathToFileURL(file).href);
+    } catch (e) {
+      api.original.test(rel(file), () => { throw e; });
+    } finally {
+      api.loading(null);
+    }
+  }
+  if (!o.watch) return;
+
+  await api.settled();
+  const stdin = process.stdin;
+  write(paint('bold', `jurig: watching — a save re-runs the tests whose code changed${interactive() ? ' (q to quit)' : ''}`) + '\n');
+  if (interactive()) {
+    const raw = !!stdin.isTTY && typeof stdin.setRawMode === 'function';
+    const onKey = (d: Buffer) => {
+      if (stopped) return;
+      const s = d.toString().trim().toLowerCase();
+      if (s === 'q' || s === '\x03' || s === '\x04') { write('jurig: quit\n'); process.exit(process.exitCode ?? 0); }
+    };
+    const listen = () => { if (raw) stdin.setRawMode(true); stdin.on('data', onKey); stdin.resume(); };
+    listen();
+    idleInput = { pause: () => { stdin.off('data', onKey); if (raw) stdin.setRawMode(false); stdin.pause(); }, resume: listen };
+  }
+  setInterval(() => {}, 1 << 30); // the process stays until quit or killed
+
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  on((e) => {
+    if (!CODE_EVENTS.has(e.type) || stopped) return;
+    roundEvents.push(e);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void round(), 10);
+  });
+  const round = async () => {
+    timer = null;
+    if (running || stopped) return;
+    const events = roundEvents;
+    roundEvents = [];
+    if (!events.length) return;
+    const saved = new Set(events.map((e) => e.file));
+    const picked = api.tests().filter((rec) => rec.top && affected(rec, events, saved));
+    const what = [...saved].map(rel).join(', ');
+    if (!picked.length) { write(paint('dim', `jurig: ${what} saved: no test ran the changed code`) + '\n'); return; }
+    running = true;
+    const t0 = performance.now();
+    let failed = 0;
+    try {
+      for (const rec of picked) if (!(await api.rerun(rec))) failed++;
+    } finally { running = false; }
+    const ms = Math.round(performance.now() - t0);
+    write(paint(failed ? 'red' : 'green', `jurig: ${what} saved: ${picked.length} test${picked.length === 1 ? '' : 's'} re-run, ${picked.length - failed} passed, ${failed} failed (${ms} ms)`) + '\n');
+    if (roundEvents.length) void round();
+  };
+}
+
+/** Did this test run code the save changed (or does it live in a saved test file)? */
+function affected(rec: TestRec, events: JurigEvent[], saved: Set<string>): boolean {
+  if (rec.file && saved.has(rec.file)) return true;
+  if (!rec.calls) return true; // never recorded (still running when the save came): run it
+  for (const e of events) {
+    const names = rec.calls.get(e.file);
+    if (!names) continue;
+    if (e.type === 'run') return true; // a top-level statement ran again: the module's state may differ
+    if (e.type === 'add') continue;
+    const path = (e as { path: string }).path;
+    if (path.includes('<')) { if (names.has('')) return true; continue; } // an anonymous function
+    const last = path.slice(path.lastIndexOf('.') + 1);
+    if (names.has(last) || names.has(path)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// hooks and bodies
+
+function chain(suite: Suite | null, kind: 'beforeEach' | 'afterEach', withRoot: boolean): Hook[] {
+  const suites: Suite[] = [];
+  for (let s = suite; s; s = s.parent) if (withRoot || s.parent) suites.push(s);
+  // beforeEach outermost first, afterEach innermost first
+  if (kind === 'beforeEach') suites.reverse();
+  return suites.flatMap((s) => s[kind]);
+}
+
+function callFn(fn: Function, self: unknown, t: unknown): Promise<unknown> {
+  if (fn.length >= 2) return new Promise((res, rej) => { fn.call(self, t, (err?: unknown) => (err ? rej(err) : res(undefined))); });
+  return Promise.resolve().then(() => fn.call(self, t));
+}
+
+const callHook = (h: Hook, t: unknown) => callFn(h, t, t);
+
+// ---------------------------------------------------------------------------------------------------
+// Stopping on a failure
+
+let idleInput: { pause(): void; resume(): void } | null = null;
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const stack = error.stack ?? String(error);
+    // node:test's and jurig's frames say nothing about the test
+    return stack.split('\n').filter((l) => !/^\s+at .*(?:node:internal|node:async_hooks|\/dist\/cli\/test-)/.test(l)).join('\n');
+  }
+  return inspect(error);
+}
+
+async function stopOn(rec: TestRec, error: unknown, attempt: number): Promise<Action> {
+  const where = rec.file ? ` (${rel(rec.file)})` : '';
+  const lines = [
+    '',
+    paint('red', paint('bold', `──── ✖ ${rec.fullName}${where} failed${attempt > 1 ? ` (run ${attempt})` : ''} ────`)),
+    describeError(error),
+    paint('bold', '──── jurig: fix it and save to run it again | (c)ontinue | (r)erun | (s)kip | (q)uit ────'),
+    '',
+  ];
+  write(lines.join('\n'));
+  idleInput?.pause();
+  try { return await nextAction(); } finally { idleInput?.resume(); }
+}
+
+/** A key (c/r/s/q), or a save that changed code. */
+function nextAction(): Promise<Action> {
+  return new Promise((resolveAction) => {
+    const stdin = process.stdin;
+    const raw = !!stdin.isTTY && typeof stdin.setRawMode === 'function';
+    let buf = '';
+    let saveTimer: NodeJS.Timeout | null = null;
+    const changes: string[] = [];
+    const done = (a: Action) => {
+      stdin.off('data', onData);
+      offEvents();
+      if (saveTimer) clearTimeout(saveTimer);
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+      if (a === 'save') write(paint('yellow', `jurig: re-run after ${[...new Set(changes)].join(', ')}`) + '\n');
+      resolveAction(a);
+    };
+    const key = (k: string): boolean => {
+      const c = k.trim().toLowerCase();
+      if (c === 'c' || c === 'continue') { done('continue'); return true; }
+      if (c === 'r' || c === 'rerun' || (raw && (k === '\r' || k === '\n'))) { done('rerun'); return true; }
+      if (c === 's' || c === 'skip') { done('skip'); return true; }
+      if (c === 'q' || c === 'quit' || k === '\x03' || k === '\x04') { done('quit'); return true; }
+      return false;
+    };
+    const onData = (d: Buffer | string) => {
+      const s = d.toString();
+      if (raw) { for (const ch of s) if (key(ch)) return; return; }
+      buf += s;
+      let i;
+      while ((i = buf.indexOf('\n')) !== -1) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (key(line)) return;
+      }
+    };
+    const offEvents = on((e) => {
+      if (CODE_EVENTS.has(e.type)) {
+        changes.push(`${e.type} ${rel(e.file)}${'path' in e ? ':' + e.path : ''}`);
+        if (saveTimer) clearTimeout(saveTimer);
+        saveTimer = setTimeout(() => done('save'), 10);
+      }
+    });
+    if (raw) stdin.setRawMode(true);
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}
