@@ -90,6 +90,7 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
   if (!o.watch) return;
 
   await api.settled();
+  await reporterFlushed();
   const stdin = process.stdin;
   write(paint('bold', `jurig: watching — a save re-runs the tests whose code changed${interactive() ? ' (q to quit)' : ''}`) + '\n');
   if (interactive()) {
@@ -130,6 +131,7 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
       for (const rec of picked) if (!(await api.rerun(rec))) failed++;
     } finally { running = false; }
     const ms = Math.round(performance.now() - t0);
+    await reporterFlushed();
     write(paint(failed ? 'red' : 'green', `jurig: ${what} saved: ${picked.length} test${picked.length === 1 ? '' : 's'} re-run, ${picked.length - failed} passed, ${failed} failed (${ms} ms)`) + '\n');
     if (roundEvents.length) void round();
   };
@@ -173,6 +175,11 @@ const callHook = (h: Hook, t: unknown) => callFn(h, t, t);
 // ---------------------------------------------------------------------------------------------------
 // Stopping on a failure
 
+/** node:test's reporter writes through a stream: its lines for the tests so far come out first. */
+async function reporterFlushed(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+}
+
 let idleInput: { pause(): void; resume(): void } | null = null;
 
 function describeError(error: unknown): string {
@@ -193,6 +200,7 @@ async function stopOn(rec: TestRec, error: unknown, attempt: number): Promise<Ac
     paint('bold', '──── jurig: fix it and save to run it again | (c)ontinue | (r)erun | (s)kip | (q)uit ────'),
     '',
   ];
+  await reporterFlushed();
   write(lines.join('\n'));
   idleInput?.pause();
   try { return await nextAction(); } finally { idleInput?.resume(); }
