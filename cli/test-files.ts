@@ -10,12 +10,12 @@ import { toFilter } from '../runtime/api.js';
 
 const EXT = /\.(?:js|mjs|cjs|ts|mts|cts)$/;
 
-/** A file node --test would run when it finds it while searching a folder. */
+/** A file node --test would run when it finds it while searching a folder (root: the current directory). */
 export function isTestFile(file: string, root: string): boolean {
   if (!EXT.test(file) || /\.d\.[cm]?ts$/.test(file)) return false;
   const name = basename(file).replace(EXT, '');
   if (name === 'test' || name.startsWith('test-') || /[.\-_]test$/.test(name)) return true;
-  // anything under a folder named test (below the search root)
+  // anything under a folder named test
   return relative(root, file).split(sep).slice(0, -1).includes('test');
 }
 
@@ -33,7 +33,7 @@ function walk(dir: string, into: string[]): void {
 export function findTestFiles(patterns: string[], cwd = process.cwd()): { files: string[]; missing: string[] } {
   const found = new Set<string>();
   const missing: string[] = [];
-  const search = (dir: string) => { const all: string[] = []; walk(dir, all); for (const f of all) if (isTestFile(f, dir)) found.add(f); };
+  const search = (dir: string) => { const all: string[] = []; walk(dir, all); for (const f of all) if (isTestFile(f, cwd)) found.add(f); };
   if (!patterns.length) search(cwd);
   let everything: string[] | null = null;
   for (const p of patterns) {

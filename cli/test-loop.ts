@@ -39,6 +39,9 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // started by a `node --test` run, this process would report to it in its v8 wire format: it reports
+  // as a test run of its own instead
+  delete process.env.NODE_TEST_CONTEXT;
   const recorder = o.watch ? CallRecorder.start(o.roots) : null;
   let stopped = 0; // tests waiting on a key or a save: saves go to them, not to watch rounds
   let roundEvents: JurigEvent[] = [];
@@ -220,6 +223,8 @@ function nextAction(): Promise<Action> {
       if (saveTimer) clearTimeout(saveTimer);
       if (raw) stdin.setRawMode(false);
       stdin.pause();
+      // a paused pipe that has been read from can still hold the process open: the run must end by itself
+      (stdin as { unref?(): void }).unref?.();
       if (a === 'save') write(paint('yellow', `jurig: re-run after ${[...new Set(changes)].join(', ')}`) + '\n');
       resolveAction(a);
     };
@@ -251,6 +256,7 @@ function nextAction(): Promise<Action> {
     });
     if (raw) stdin.setRawMode(true);
     stdin.on('data', onData);
+    (stdin as { ref?(): void }).ref?.();
     stdin.resume();
   });
 }
