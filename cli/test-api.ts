@@ -23,6 +23,7 @@ export interface TestRec {
   options: Record<string, unknown>;
   top: boolean; // registered with test()/it() (not t.test()): can run again on its own
   calls: Map<string, Set<string>> | null; // the definitions its last run called: file → function names
+  born: number; // performance.now() when registered
 }
 export interface TestHost {
   /** Runs a test's body (outerHooks: its suites' beforeEach/afterEach too, for a re-run at the top). */
@@ -73,8 +74,13 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean) {
     const n = name ?? (fn.name || '<anonymous>');
     const names: string[] = [];
     for (let s: Suite | null = suite; s && s !== root; s = s.parent) names.unshift(s.name);
-    const rec: TestRec = { id: ++ids, name: n, fullName: [...names, n].join(' > '), suite: top ? suite : null, file: loadingFile ?? callerFile(), fn, options, top, calls: null };
-    if (top) recs.push(rec);
+    const rec: TestRec = { id: ++ids, name: n, fullName: [...names, n].join(' > '), suite: top ? suite : null, file: loadingFile ?? callerFile(), fn, options, top, calls: null, born: performance.now() };
+    if (top) {
+      // registered again (a save ran its statement again): the new one replaces it
+      const i = recs.findIndex((r) => r.file === rec.file && r.fullName === rec.fullName);
+      if (i !== -1) recs.splice(i, 1);
+      recs.push(rec);
+    }
     return rec;
   };
 
@@ -91,7 +97,7 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean) {
     if (typeof make !== 'function' || (make as { jurig?: true }).jurig) return;
     const sub = function (this: unknown, ...a: unknown[]) {
       const { name, options, fn } = parseArgs(a);
-      if (!fn || options.skip || options.todo) return make.apply(t, a);
+      if (!fn || options.skip || options.todo || options.expectFailure) return make.apply(t, a);
       const rec = record(name, options, fn, false);
       rec.file = rec.file ?? null;
       return make.apply(t, replaceFn(a, wrapBody(rec, fn, false)));
@@ -108,17 +114,18 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean) {
   };
 
   // test() / it() and their .skip/.todo/.only
-  const wrapTest = (make: TestFn): TestFn => {
+  const wrapTest = (make: TestFn, passThrough = false): TestFn => {
     const w = function (this: unknown, ...a: unknown[]) {
       const { name, options, fn } = parseArgs(a);
-      if (!fn) return make.apply(this, a);
+      // a skipped test does not run, a todo's or expected failure's failure is no failure: left as they are
+      if (!fn || passThrough || options.skip || options.todo || options.expectFailure) return make.apply(this, a);
       const top = !inTest;
       const rec = record(name, options, fn, top);
       const p = make.apply(this, replaceFn(a, wrapBody(rec, fn, false)));
       if (top && suite === root) topPromises.push(Promise.resolve(p).catch(() => {}));
       return p;
     } as TestFn;
-    for (const k of ['skip', 'todo', 'only', 'expectFailure']) if (typeof make[k] === 'function') w[k] = wrapTest(make[k] as TestFn);
+    for (const k of ['skip', 'todo', 'only', 'expectFailure']) if (typeof make[k] === 'function') w[k] = wrapTest(make[k] as TestFn, k !== 'only');
     return w;
   };
 

@@ -14,7 +14,7 @@
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect, styleText } from 'node:util';
-import { on, type JurigEvent } from '../runtime/api.js';
+import { on, watch, type JurigEvent } from '../runtime/api.js';
 import { installTestApi, type Hook, type Suite, type TestRec, type TestHost } from './test-api.js';
 import { findTestFiles } from './test-files.js';
 import { CallRecorder } from './test-calls.js';
@@ -111,6 +111,9 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
 
   let timer: NodeJS.Timeout | null = null;
   let running = false;
+  let batchStart = 0;
+  // when the batch's first save starts applying (its events come after what it ran)
+  watch().onBefore(() => { if (!roundEvents.length && !timer) batchStart = performance.now(); });
   on((e) => {
     if (!CODE_EVENTS.has(e.type) || stopped) return;
     roundEvents.push(e);
@@ -124,7 +127,9 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
     roundEvents = [];
     if (!events.length) return;
     const saved = new Set(events.map((e) => e.file));
-    const picked = api.tests().filter((rec) => rec.top && affected(rec, events, saved));
+    // a test the save itself registered (a new test() statement ran) is running already
+    const since = batchStart;
+    const picked = api.tests().filter((rec) => rec.top && rec.born < since && affected(rec, events, saved));
     const what = [...saved].map(rel).join(', ');
     if (!picked.length) { write(paint('dim', `jurig: ${what} saved: no test ran the changed code`) + '\n'); return; }
     running = true;
