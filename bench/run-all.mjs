@@ -23,6 +23,7 @@ const BENCHES = [
   ['6-saves', 'saves.mjs'],
   ['7-big-saves', 'big-saves.mjs'],
   ['8-big-saves-bun', 'big-saves-bun.mjs'],
+  ['9-test-loop', 'test-loop.mjs'],
 ];
 const only = process.argv.slice(2);
 const m = machine();

@@ -194,7 +194,7 @@ function describeError(error: unknown): string {
   if (error instanceof Error) {
     const stack = error.stack ?? String(error);
     // node:test's and jurig's frames say nothing about the test
-    return stack.split('\n').filter((l) => !/^\s+at .*(?:node:internal|node:async_hooks|\/dist\/cli\/test-)/.test(l)).join('\n');
+    return stack.split('\n').filter((l) => !/^\s+at (?:.*(?:node:internal|node:async_hooks|\/dist\/cli\/test-)|async Promise\.all \(index)/.test(l)).join('\n');
   }
   return inspect(error);
 }
