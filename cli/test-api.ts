@@ -59,7 +59,7 @@ function callerFile(): string | null {
   return null;
 }
 
-export function installTestApi(host: TestHost, inThreadHooks: boolean) {
+export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfter: boolean) {
   const nt = req('node:test') as TestFn;
   const original = { ...nt, test: nt.test as TestFn } as Record<string, TestFn> & { test: TestFn };
   const root: Suite = { name: '', parent: null, beforeEach: [], afterEach: [] };
@@ -160,7 +160,19 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean) {
       return make.apply(this, a);
     } as TestFn;
 
+  // --watch: `after` hooks (closing a database, stopping a server) run when the process quits, so the
+  // tests that run again meanwhile still have the fixtures `before` made
+  const deferred: { fn: Hook; name: string }[] = [];
+  const wrapAfter = (make: TestFn): TestFn =>
+    function (this: unknown, ...a: unknown[]) {
+      const fn = a.find((x) => typeof x === 'function') as Hook | undefined;
+      if (!fn || inTest) return make.apply(this, a);
+      deferred.push({ fn, name: suite.name });
+      return undefined;
+    } as TestFn;
+
   const wrapped: Record<string, TestFn> = {};
+  if (deferAfter && typeof nt.after === 'function') wrapped.after = wrapAfter(nt.after as TestFn);
   for (const k of ['test', 'it']) if (typeof nt[k] === 'function') wrapped[k] = wrapTest(nt[k] as TestFn);
   for (const k of ['describe', 'suite']) if (typeof nt[k] === 'function') wrapped[k] = wrapDescribe(nt[k] as TestFn);
   for (const k of ['beforeEach', 'afterEach'] as const) if (typeof nt[k] === 'function') wrapped[k] = wrapEach(nt[k] as TestFn, k);
@@ -180,6 +192,15 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean) {
     /** The tests of the first run have all finished. */
     async settled() { for (let n = 0; n !== topPromises.length;) { n = topPromises.length; await Promise.all(topPromises); } },
     tests: () => recs,
+    /** The `after` hooks held back by --watch, innermost (last registered) first. */
+    async runDeferredAfter(): Promise<void> {
+      for (const { fn, name } of deferred.splice(0).reverse()) {
+        const t = { name, signal: new AbortController().signal, diagnostic() {} };
+        try { await (fn.length >= 2 ? new Promise<void>((res, rej) => fn.call(t, t, (e?: unknown) => (e ? rej(e) : res()))) : fn.call(t, t)); } catch (e) {
+          process.stderr.write(`jurig: an after() hook threw: ${(e as Error)?.stack ?? e}\n`);
+        }
+      }
+    },
     /** Run a test again, as a new top-level test of the harness (its suites' each-hooks around it). */
     async rerun(rec: TestRec): Promise<boolean> {
       const { only: _only, ...options } = rec.options;

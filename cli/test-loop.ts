@@ -70,14 +70,23 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
           if (a === 'save') roundEvents = [];
           if (a === 'continue') throw error;
           if (a === 'skip') { (t as { skip(m?: string): void }).skip('skipped in jurig'); return; }
-          if (a === 'quit') { write('jurig: quit\n'); process.exit(1); }
+          if (a === 'quit') await quit(1);
         }
       } finally {
         if (outerHooks) for (const h of chain(rec.suite, 'afterEach', false)) await callHook(h, t);
       }
     },
   };
-  const api = installTestApi(host, o.inThreadHooks);
+  const api = installTestApi(host, o.inThreadHooks, o.watch);
+  let quitting = false;
+  const quit = async (code: number): Promise<never> => {
+    if (!quitting) {
+      quitting = true;
+      write('jurig: quit\n');
+      await api.runDeferredAfter();
+    }
+    process.exit(code);
+  };
 
   // the files, one after the other; a file that throws while loading is a failing test named after it
   for (const file of files) {
@@ -101,13 +110,14 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
     const onKey = (d: Buffer) => {
       if (stopped) return;
       const s = d.toString().trim().toLowerCase();
-      if (s === 'q' || s === '\x03' || s === '\x04') { write('jurig: quit\n'); process.exit(process.exitCode ?? 0); }
+      if (s === 'q' || s === '\x03' || s === '\x04') void quit(Number(process.exitCode ?? 0));
     };
     const listen = () => { if (raw) stdin.setRawMode(true); stdin.on('data', onKey); stdin.resume(); };
     listen();
     idleInput = { pause: () => { stdin.off('data', onKey); if (raw) stdin.setRawMode(false); stdin.pause(); }, resume: listen };
   }
   setInterval(() => {}, 1 << 30); // the process stays until quit or killed
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void quit(sig === 'SIGINT' ? 130 : 143));
 
   let timer: NodeJS.Timeout | null = null;
   let running = false;

@@ -31,6 +31,7 @@ describe('math', () => {
   before(() => { fixtures++; console.log('# before ran ' + fixtures); });
   beforeEach(() => { each++; });
   afterEach(() => { after++; });
+  test.after(() => { console.log('# after ran'); });
   it('adds', () => {
     console.log('# adds run: fixtures=' + fixtures + ' beforeEach=' + each + ' afterEach=' + after);
     assert.equal(add(2, 3), 5);
@@ -54,6 +55,7 @@ test('a failing test waits; the fix saved runs it again at once, before fixture 
     const out = p.out.join('\n');
     // the before fixture ran once; the second run of the body had beforeEach and afterEach around it
     assert.equal(count(p.out, /# before ran/), 1, out);
+    assert.equal(count(p.out, /# after ran/), 1, out);
     assert.match(out, /# adds run: fixtures=1 beforeEach=1 afterEach=0/);
     assert.match(out, /# adds run: fixtures=1 beforeEach=2 afterEach=1/);
     assert.match(out, /(# pass|ℹ pass) 3/);
@@ -103,8 +105,11 @@ test('in a terminal (pseudo terminal): the failing test waits for the fix, q qui
     await editUntil(app, 'lib.ts', 'return a - b;', 'return a + b;', () => p.waitFor(/jurig: ✔ math > adds passes \(run 2\)/));
     await p.waitFor(/jurig: watching/);
     assert.equal(count(p.out, /# before ran/), 1, p.out.join('\n'));
+    // with --watch, after() hooks wait for the quit (the fixtures stay for the re-runs)
+    assert.equal(count(p.out, /# after ran/), 0, p.out.join('\n'));
     p.child.stdin.write('q');
     await p.waitFor(/jurig: quit/);
+    await p.waitFor(/# after ran/);
     await p.exited;
   } finally { await p.kill(); app.cleanup(); }
 });
@@ -112,12 +117,13 @@ test('in a terminal (pseudo terminal): the failing test waits for the fix, q qui
 test('--test --watch: a save re-runs only the tests that called the changed function, and a saved test file its tests', async () => {
   const app = makeApp({
     'lib.ts': LIB.replace('a - b', 'a + b'),
-    'a.test.ts': `import { test, before } from 'node:test';
+    'a.test.ts': `import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { add, mul } from './lib.ts';
-let fixtures = 0;
-before(() => { fixtures++; });
-test('adds', () => { console.log('# adds ran, fixtures=' + fixtures); assert.equal(add(1, 2), 3); });
+let fixtures = 0, open = false;
+before(() => { fixtures++; open = true; });
+after(() => { open = false; });
+test('adds', () => { console.log('# adds ran, fixtures=' + fixtures); assert.ok(open, 'the fixture is open'); assert.equal(add(1, 2), 3); });
 test('muls', () => { console.log('# muls ran'); assert.equal(mul(2, 3), 6); });
 `,
     'b.test.ts': `import { test } from 'node:test';
