@@ -4,7 +4,7 @@
 // (`**/*.test.*`, `**/*-test.*`, `**/*_test.*`, `**/test-*.*`, `**/test.*`, `**/test/**/*.*`), for
 // .js/.mjs/.cjs and, since jurig compiles them, .ts/.mts/.cts; node_modules and dot-folders are skipped.
 // A pattern is a file, a folder (searched the same way, as Node 20 does with a folder) or a glob.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { toFilter } from '../runtime/api.js';
 
@@ -49,5 +49,7 @@ export function findTestFiles(patterns: string[], cwd = process.cwd()): { files:
     if (!hits.length) missing.push(p);
     for (const f of hits) found.add(f);
   }
-  return { files: [...found].sort(), missing };
+  // real paths: the runtime names saved files by theirs
+  const real = (f: string) => { try { return realpathSync(f); } catch { return f; } };
+  return { files: [...new Set([...found].map(real))].sort(), missing };
 }
