@@ -24,6 +24,7 @@ export interface TestRec {
   top: boolean; // registered with test()/it() (not t.test()): can run again on its own
   calls: Map<string, Set<string>> | null; // the definitions its last run called: file → function names
   born: number; // performance.now() when registered
+  ran: boolean; // its body has run (not skipped, not filtered out by --test-name-pattern)
 }
 export interface TestHost {
   /** Runs a test's body (outerHooks: its suites' beforeEach/afterEach too, for a re-run at the top). */
@@ -74,7 +75,7 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfte
     const n = name ?? (fn.name || '<anonymous>');
     const names: string[] = [];
     for (let s: Suite | null = suite; s && s !== root; s = s.parent) names.unshift(s.name);
-    const rec: TestRec = { id: ++ids, name: n, fullName: [...names, n].join(' > '), suite: top ? suite : null, file: loadingFile ?? callerFile(), fn, options, top, calls: null, born: performance.now() };
+    const rec: TestRec = { id: ++ids, name: n, fullName: [...names, n].join(' > '), suite: top ? suite : null, file: loadingFile ?? callerFile(), fn, options, top, calls: null, born: performance.now(), ran: false };
     if (top) {
       // registered again (a save ran its statement again): the new one replaces it
       const i = recs.findIndex((r) => r.file === rec.file && r.fullName === rec.fullName);
@@ -86,6 +87,7 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfte
 
   const wrapBody = (rec: TestRec, fn: Function, outerHooks: boolean) =>
     async function jurigTest(this: unknown, t: Record<string, unknown>) {
+      rec.ran = true;
       subtestsOf(t);
       inTest++;
       try { await host.body(rec, fn, t, this, outerHooks); } finally { inTest--; }

@@ -157,6 +157,7 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
 
 /** Did this test run code the save changed (or does it live in a saved test file)? */
 function affected(rec: TestRec, events: JurigEvent[], saved: Set<string>): boolean {
+  if (!rec.ran) return false; // skipped (in a skipped suite), or not picked by --test-name-pattern
   if (rec.file && saved.has(rec.file)) return true;
   if (!rec.calls) return true; // never recorded (still running when the save came): run it
   for (const e of events) {

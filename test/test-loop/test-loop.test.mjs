@@ -126,10 +126,11 @@ after(() => { open = false; });
 test('adds', () => { console.log('# adds ran, fixtures=' + fixtures); assert.ok(open, 'the fixture is open'); assert.equal(add(1, 2), 3); });
 test('muls', () => { console.log('# muls ran'); assert.equal(mul(2, 3), 6); });
 `,
-    'b.test.ts': `import { test } from 'node:test';
+    'b.test.ts': `import { test, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mul } from './lib.ts';
 test('b muls', () => { console.log('# b muls ran'); assert.equal(mul(3, 3), 9); });
+describe.skip('skipped suite', () => { it('never runs', () => { console.log('# skipped ran'); mul(1, 1); }); });
 `,
   });
   const p = jurig(app, ['--test', '--watch']);
@@ -152,6 +153,7 @@ test('b muls', () => { console.log('# b muls ran'); assert.equal(mul(3, 3), 9); 
     const third = p.out.length;
     await editUntil(app, 'b.test.ts', 'mul(3, 3), 9', 'mul(3, 3), 10', () => p.waitFor(/jurig: b\.test\.ts saved: 1 test re-run, 0 passed, 1 failed/, { from: third }));
     assert.equal(count(p.out.slice(third), /# (adds|muls) ran/), 0);
+    assert.equal(count(p.out, /# skipped ran/), 0);
   } finally { await p.kill(); app.cleanup(); }
 });
 
