@@ -20,7 +20,7 @@ export function isTestFile(file: string, root: string): boolean {
 }
 
 function walk(dir: string, into: string[]): void {
-  let entries;
+  let entries: import('node:fs').Dirent[];
   try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
   for (const e of entries) {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;

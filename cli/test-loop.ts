@@ -256,7 +256,7 @@ function nextAction(): Promise<Action> {
       const s = d.toString();
       if (raw) { for (const ch of s) if (key(ch)) return; return; }
       buf += s;
-      let i;
+      let i: number;
       while ((i = buf.indexOf('\n')) !== -1) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
