@@ -23,7 +23,7 @@ const loadTransform = () => (transform ??= require('./transform/index.js') as Tr
 const loadToJs = () => (toJs ??= require('./transform/to-js.js') as ToJs);
 
 // bump when the instrumented output changes, so old cache entries are not reused
-const TRANSFORM_VERSION = '11'; // 11: statement markers (effects)
+const TRANSFORM_VERSION = '12'; // 11: statement markers (effects); 12: guards on the map's ignore list
 
 /** The `code` of a start-up syntax error in a file jurig instruments. */
 export const STARTUP_SYNTAX = 'ERR_JURIG_SYNTAX';

@@ -12,6 +12,7 @@ import { lineShift } from './line-map.js';
 import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
 import { filePath, MissingImport, Saves } from './saves.js';
 import { setLineShift } from './stack-shift.js';
+import { debuggerMayAttach, savedWithDebugger } from './debug-lines.js';
 import type { WatchEvents } from './watcher.js';
 import type { Plan } from './patch.js';
 import { hostWatching, type Watching, workerWatching } from './watching.js';
@@ -205,9 +206,11 @@ async function startWatcher(): Promise<void> {
 
 /** Apply a plan: the API's hooks around it, then stack traces of unchanged code moved to their lines. */
 async function apply(rec: ModuleRecord, plan: Plan): Promise<void> {
-  const before = rec.state!.source;
+  const beforeState = rec.state!, before = beforeState.source;
   callHooks('before', rec.file);
   await patchModule!.applyPlan(rec, plan, resolveImport);
+  // with a debugger attached, code that moved is compiled again with maps of the lines it has now
+  if (debuggerMayAttach()) savedWithDebugger(rec, beforeState, plan, patchModule!);
   updateLineShifts(rec, before);
   callHooks('after', rec.file, plan.events);
 }

@@ -3,6 +3,7 @@
 // TypeScript, an identity map for JavaScript). Instrumentation keeps line breaks where they were, so
 // stack lines stay right even without the map; a prefix before a slice is supported for patch code.
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
+import { GUARD_END } from './markers.js';
 
 // At one position: closing insertions of inner nodes, then of outer ones; then openings from outer to inner;
 // then replacements. `depth` orders nested openings/closings.
@@ -89,6 +90,17 @@ export function composeMap(o: MapOptions): { version: 3; sources: string[]; name
   const out: SourceMapSegment[][] = [];
   for (let i = 0; i <= outLine; i++) out.push([]);
 
+  // jurig's guard at the top of a function body (`if(cell.p!==void 0)return …;`) maps where it always did,
+  // but to a second source, the file's URL with `?jurig-guard`, that the map puts on its ignore list: a
+  // debugger steps through it (Chrome DevTools, VS Code), while stack traces print the same file:line
+  // (Node drops the query of a file URL). Its end maps back to the file. (runtime/debug-lines.ts)
+  let guards = false;
+  let src: [number, number] | null = null; // the original position of the last segment
+  let resume: [number, number, number, number] | null = null; // [outLine, col, srcLine, srcCol] after a guard
+  const flushResume = (line: number, col: number) => {
+    if (resume && (resume[0] !== line || resume[1] < col)) out[resume[0]].push([resume[1], 0, resume[2], resume[3]]);
+    resume = null;
+  };
   const edits = o.edits.filter((e) => e.start >= from && e.end <= to);
   let ei = 0; // next edit not yet accounted
   let delta = prefix.length - from; // output offset = base offset + delta (for positions after accounted edits)
@@ -123,6 +135,14 @@ export function composeMap(o: MapOptions): { version: 3; sources: string[]; name
         if (e.start >= lastAccounted) {
           advanceLines(e.start);
           const outStart = e.start + delta;
+          const guard = src !== null && e.end === e.start && e.text.endsWith(GUARD_END) && !e.text.startsWith('(') && !e.text.includes('\n');
+          if (guard) {
+            const col = outStart - outLineStartOffset;
+            flushResume(outLine, col);
+            out[outLine].push([col, 1, src![0], src![1]]);
+            resume = [outLine, col + e.text.length, src![0], src![1]];
+            guards = true;
+          }
           for (let k = e.text.indexOf('\n'); k !== -1; k = e.text.indexOf('\n', k + 1)) {
             outLine++;
             outLineStartOffset = outStart + k + 1;
@@ -138,10 +158,17 @@ export function composeMap(o: MapOptions): { version: 3; sources: string[]; name
       advanceLines(pos);
       const outOffset = pos + delta;
       const col = outOffset - outLineStartOffset;
-      if (seg.length >= 4) out[outLine].push([col, 0, seg[2]!, seg[3]!]);
+      if (seg.length >= 4) {
+        flushResume(outLine, col);
+        out[outLine].push([col, 0, seg[2]!, seg[3]!]);
+        src = [seg[2]!, seg[3]!];
+      }
     }
   }
-  return { version: 3, sources: [o.source], names: [], mappings: encode(out) };
+  if (resume) flushResume(-1, 0);
+  if (!guards) return { version: 3, sources: [o.source], names: [], mappings: encode(out) };
+  const guardSource = o.source + (o.source.includes('?') ? '&' : '?') + 'jurig-guard';
+  return { version: 3, sources: [o.source, guardSource], names: [], mappings: encode(out), ignoreList: [1], x_google_ignoreList: [1] } as ReturnType<typeof composeMap>;
 }
 
 function lineIndex(starts: number[], pos: number): number {
