@@ -1,7 +1,7 @@
 // The one decision the loader makes: is this URL a module jurig instruments? If so, its instrumented
 // source (from the cache or freshly transformed). Used by both hook styles and by the CommonJS compile
 // (loader/commonjs.ts).
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransformCache } from './cache.js';
@@ -45,7 +45,7 @@ export function instrumentedPath(url: string, o: JurigOptions): string | null {
   if (!o.includeNodeModules && file.includes(`${sep}node_modules${sep}`)) {
     // node_modules only when a root itself is inside node_modules, or (node --preserve-symlinks) when the
     // package is a link to a folder under a root: a workspace package (loader/workspace.ts)
-    if (!o.roots.some((r) => r.includes(`${sep}node_modules${sep}`) && file.startsWith(r))) {
+    if (!rootsOf(o).some((r) => r.includes(`${sep}node_modules${sep}`) && file.startsWith(r))) {
       const real = linkedReal(file);
       return real !== null && underRoots(real, o) ? file : null;
     }
@@ -54,8 +54,20 @@ export function instrumentedPath(url: string, o: JurigOptions): string | null {
 }
 
 const under = (file: string, r: string) => file === r || file.startsWith(r.endsWith(sep) ? r : r + sep);
+// a root reached through a symbolic link (`-w node_modules/x` in a checkout whose node_modules is a link)
+// holds the files Node runs under their real paths
+const realRoots = new WeakMap<JurigOptions, string[]>();
+function rootsOf(o: JurigOptions): string[] {
+  let r = realRoots.get(o);
+  if (!r) {
+    r = [...o.roots];
+    for (const root of o.roots) { try { const real = realpathSync(root); if (real !== root) r.push(real); } catch { /* not there (yet) */ } }
+    realRoots.set(o, r);
+  }
+  return r;
+}
 function underRoots(file: string, o: JurigOptions): boolean {
-  return o.roots.some((r) => under(file, r)) || (!!o.workspace && under(file, o.workspace) && !file.includes(`${sep}node_modules${sep}`));
+  return rootsOf(o).some((r) => under(file, r)) || (!!o.workspace && under(file, o.workspace) && !file.includes(`${sep}node_modules${sep}`));
 }
 
 /**
