@@ -80,7 +80,7 @@ function asyncGeneratorDriver(call: string): string {
 }
 
 /** Insert the guard of `d` (whose cell is named `cell`) into its body. */
-export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, names: NameCtx, depth: number, early = false): void {
+export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, names: NameCtx, depth: number, early = false, thisText = 'this'): void {
   const fn = d.fn;
   const acc = accessor(layout.captured, names);
   const test = early ? `__jurig$live&&${cell}.p!==void 0` : `${cell}.p!==void 0`;
@@ -89,7 +89,7 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   // after a directive that has no `;` (`function f() { 'x' }`), the guard must not continue its statement
   const lead = asi ? ASI_GUARD : '';
   if (layout.conv === 'arrow') {
-    const call = `${cell}.p(${acc},this${layout.args ? ',' + layout.args : ''})`;
+    const call = `${cell}.p(${acc},${thisText}${layout.args ? ',' + layout.args : ''})`;
     if (fn.body.type === 'BlockStatement') edits.open(at, `${lead}if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
     else {
       edits.open(fn.body.start, `(${test}?${call}:(${GUARD_END}`, depth);
@@ -365,10 +365,22 @@ export function rewriteRange(
 
   // nested definitions get guards bound to their cells
   const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
+  // (an arrow's guard passes the arrow's `this` on: in code compiled here that is `__jurig$this` when the
+  // function that binds it is outside the range, as for the arrow's own uses of `this` above)
+  const guardThis = (d: Def): string => {
+    if (d.kind !== 'arrow') return 'this';
+    let p = d.parent;
+    while (p && p.kind === 'arrow') p = p.parent;
+    const owner = p ? p.fn.start : -1;
+    // a class between them binds `this` itself (a field, a static block), inside the range
+    if (info.classes.some((c) => c.node.start > owner && c.node.start < d.fn.start && d.fn.end <= c.node.end)) return 'this';
+    if (opts.ctorOwner !== undefined && owner === opts.ctorOwner) return '__jurig$this';
+    return (owner < start || owner >= end) && opts.thisOwnerOutside && !opts.nativeThis ? '__jurig$this' : 'this';
+  };
   for (const d of within(info.defs, (d) => d.fn.start, start, end)) {
     if (d === opts.skipDef || d.fn.end > end) continue;
     const { cell, layout } = ctx.nested(d);
-    insertGuard(edits, d, cell, layout, names, depthOf(d));
+    insertGuard(edits, d, cell, layout, names, depthOf(d), false, guardThis(d));
   }
   for (const c of within(info.classes, (c) => c.node.start, start, end)) if (c.node.end <= end) edits.insert(c.bodyStart, classRegistration(ctx.classKey(c), c.hasPrivate));
   return edits;

@@ -128,3 +128,56 @@ test('stepping into a function skips jurig\'s guard (mapped to an ignore-listed 
     app.cleanup();
   }
 });
+
+// The recompilation compiles an arrow together with the arrows inside it: an arrow inside a patched arrow
+// must get its `this` from the code compiled around it. (Found by the recompilation; two ordinary saves
+// hit it too: patch the inner arrow, then the outer one.)
+const QUEUE = [
+  'export class Queue {',
+  '  #pending = 0;',
+  '  #jobs: (() => Promise<void>)[] = [];',
+  '  add(job: () => Promise<number>): Promise<number> {',
+  '    return new Promise((resolve) => {',
+  '      const run = async () => {',
+  '        this.#pending++;',
+  '        resolve(await job());',
+  '        this.#pending--;',
+  '      };',
+  '      this.#jobs.push(run);',
+  '    });',
+  '  }',
+  '  async drain(): Promise<number> { for (const r of this.#jobs.splice(0)) await r(); return this.#pending; }',
+  '}',
+  '',
+].join('\n');
+const QUEUE_APP = [
+  "import { Queue } from './queue.ts';",
+  'const q = new Queue();',
+  'let n = 0;',
+  "process.stdin.setEncoding('utf8');",
+  "process.stdin.on('data', async () => { const p = q.add(async () => ++n); console.log(`pending ${await q.drain()} got ${await p}`); });",
+  '',
+].join('\n');
+
+for (const [name, env, saves] of [
+  ['two saves: the inner arrow, then the arrow around it', { JURIG_DEBUGGER: '0' }, [['this.#pending++;', 'this.#pending += 1;'], ['this.#jobs.push(run);', 'this.#jobs.push(run); void 0;']]],
+  ['with a debugger: lines added above the class recompile both arrows', { JURIG_DEBUGGER: '1' }, [['export class Queue {', '// a note\n// another\nexport class Queue {']]],
+]) {
+  test(`an arrow inside a recompiled arrow keeps its \`this\` (${name})`, async () => {
+    const app = makeApp({ 'queue.ts': QUEUE, 'app.ts': QUEUE_APP });
+    const p = jurig(app, ['-v', 'app.ts'], { env: { ...env, JURIG_REALIGN_LOG: '1' } });
+    try {
+      assert.equal(await p.ask('?'), 'pending 0 got 1');
+      let k = 1;
+      for (const [from, to] of saves) {
+        const errs = p.err.length;
+        app.edit('queue.ts', from, to);
+        await p.waitFor(env.JURIG_DEBUGGER === '1' ? /^jurig realign: [1-9]/ : /^Update queue\.ts/, { stream: 'err', from: errs });
+        assert.equal(await p.ask('?'), `pending 0 got ${++k}`, p.err.join('\n'));
+      }
+    } finally {
+      await p.kill();
+      app.cleanup();
+    }
+  });
+}
