@@ -70,8 +70,6 @@ function realign(rec: ModuleRecord, t: Track, patch: PatchModule): void {
     return m.get(cell);
   };
   const an = after.an, info = an.info;
-  const linesOf = new Map<RunningState, string[]>();
-  const lines = (v: RunningState) => { let l = linesOf.get(v); if (!l) linesOf.set(v, (l = v.source.split('\n'))); return l; };
   const span = (a: typeof an, d: Def) => [patch.originalPos(a, d.start).line, patch.originalPos(a, Math.max(d.start, d.end - 1)).line];
   const moved: Def[] = [];
   for (const d of info.defs) {
@@ -82,7 +80,9 @@ function realign(rec: ModuleRecord, t: Track, patch: PatchModule): void {
     const o = defOf(v, entry.cell);
     if (!o) continue; // new code: compiled for these lines
     const [a0, a1] = span(v.an, o), [b0, b1] = span(an, d);
-    if (a0 === b0 && a1 === b1 && lines(v).slice(a0 - 1, a1).join('\n') === lines(after).slice(b0 - 1, b1).join('\n')) continue;
+    // its first or last line moved: lines added or removed above it or inside it (an edit that keeps the
+    // lines where they were, in it or in a definition inside it, leaves its code on the right lines)
+    if (a0 === b0 && a1 === b1) continue;
     moved.push(d);
   }
   let count = 0;
