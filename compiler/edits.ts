@@ -3,6 +3,7 @@
 // TypeScript, an identity map for JavaScript). Instrumentation keeps line breaks where they were, so
 // stack lines stay right even without the map; a prefix before a slice is supported for patch code.
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
+import { GUARD_END } from './names.js';
 
 // At one position: closing insertions of inner nodes, then of outer ones; then openings from outer to inner;
 // then replacements. `depth` orders nested openings/closings.
@@ -78,8 +79,22 @@ export interface MapOptions {
 }
 
 /** The source map (v3 object) of prefix + applyEdits(base, edits, from, to). */
-export function composeMap(o: MapOptions): { version: 3; sources: string[]; names: string[]; mappings: string } {
-  return { version: 3, sources: [o.source], names: [], mappings: encode(composeMapLines(o)) };
+export function composeMap(o: MapOptions): SourceMapV3 {
+  return mapOfLines(o.source, composeMapLines(o));
+}
+
+export interface SourceMapV3 { version: 3; sources: string[]; names: string[]; mappings: string; ignoreList?: number[]; x_google_ignoreList?: number[] }
+
+/**
+ * The map of `lines` for `source`. jurig's guards at the top of function bodies map to a second source, the
+ * file's URL with `?jurig-guard`, which the map puts on its ignore list: a debugger steps through them
+ * (Chrome DevTools, VS Code), while stack traces print the same file:line (Node drops a file URL's query).
+ */
+export function mapOfLines(source: string, lines: SourceMapSegment[][]): SourceMapV3 {
+  const guards = lines.some((l) => l.some((seg) => seg.length >= 4 && seg[1] === 1));
+  if (!guards) return { version: 3, sources: [source], names: [], mappings: encode(lines) };
+  const guardSource = source + (source.includes('?') ? '&' : '?') + 'jurig-guard';
+  return { version: 3, sources: [source, guardSource], names: [], mappings: encode(lines), ignoreList: [1], x_google_ignoreList: [1] };
 }
 
 /** composeMap's mappings, decoded (a line's segments per generated line), for maps put together by the caller. */
@@ -94,6 +109,15 @@ export function composeMapLines(o: Omit<MapOptions, 'source'>): SourceMapSegment
   const out: SourceMapSegment[][] = [];
   for (let i = 0; i <= outLine; i++) out.push([]);
 
+  // jurig's guard at the top of a function body (`if(cell.p!==void 0)return …;`) maps where it always did,
+  // but to source 1, the ignore-listed `?jurig-guard` source (mapOfLines); its end maps back to the file.
+  // (runtime/debug-lines.ts)
+  let src: [number, number] | null = null; // the original position of the last segment
+  let resume: [number, number, number, number] | null = null; // [outLine, col, srcLine, srcCol] after a guard
+  const flushResume = (line: number, col: number) => {
+    if (resume && (resume[0] !== line || resume[1] < col)) out[resume[0]].push([resume[1], 0, resume[2], resume[3]]);
+    resume = null;
+  };
   const edits = o.edits.filter((e) => e.start >= from && e.end <= to);
   let ei = 0; // next edit not yet accounted
   let delta = prefix.length - from; // output offset = base offset + delta (for positions after accounted edits)
@@ -128,6 +152,13 @@ export function composeMapLines(o: Omit<MapOptions, 'source'>): SourceMapSegment
         if (e.start >= lastAccounted) {
           advanceLines(e.start);
           const outStart = e.start + delta;
+          const guard = src !== null && e.end === e.start && e.text.endsWith(GUARD_END) && !e.text.startsWith('(') && !e.text.includes('\n');
+          if (guard) {
+            const col = outStart - outLineStartOffset;
+            flushResume(outLine, col);
+            out[outLine].push([col, 1, src![0], src![1]]);
+            resume = [outLine, col + e.text.length, src![0], src![1]];
+          }
           for (let k = e.text.indexOf('\n'); k !== -1; k = e.text.indexOf('\n', k + 1)) {
             outLine++;
             outLineStartOffset = outStart + k + 1;
@@ -143,9 +174,14 @@ export function composeMapLines(o: Omit<MapOptions, 'source'>): SourceMapSegment
       advanceLines(pos);
       const outOffset = pos + delta;
       const col = outOffset - outLineStartOffset;
-      if (seg.length >= 4) out[outLine].push([col, 0, seg[2]!, seg[3]!]);
+      if (seg.length >= 4) {
+        flushResume(outLine, col);
+        out[outLine].push([col, 0, seg[2]!, seg[3]!]);
+        src = [seg[2]!, seg[3]!];
+      }
     }
   }
+  if (resume) flushResume(-1, 0);
   return out;
 }
 

@@ -87,7 +87,7 @@ function asyncGeneratorDriver(call: string): string {
 }
 
 /** Insert the guard of `d` (whose cell is named `cell`) into its body. */
-export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, names: NameCtx, depth: number, early = false): void {
+export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, names: NameCtx, depth: number, early = false, thisText = 'this'): void {
   const fn = d.fn;
   const acc = accessor(layout.captured, names);
   const test = early ? `${LIVE_FLAG}&&${cell}.${CELL_SLOT}!==void 0` : `${cell}.${CELL_SLOT}!==void 0`;
@@ -96,7 +96,7 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   // after a directive that has no `;` (`function f() { 'x' }`), the guard must not continue its statement
   const lead = asi ? ASI_GUARD : '';
   if (layout.conv === 'arrow') {
-    const call = `${cell}.${CELL_SLOT}(${acc},this${layout.args ? ',' + layout.args : ''})`;
+    const call = `${cell}.${CELL_SLOT}(${acc},${thisText}${layout.args ? ',' + layout.args : ''})`;
     if (fn.body.type === 'BlockStatement') edits.open(at, `${lead}if(${test})${drive ? asyncDriver(call) : `return ${call};`}${GUARD_END}`, depth);
     else {
       edits.open(fn.body.start, `(${test}?${call}:(${GUARD_END}`, depth);

@@ -161,10 +161,22 @@ export function rewriteRange(
 
   // nested definitions get guards bound to their cells
   const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
+  // (an arrow's guard passes the arrow's `this` on: in code compiled here that is `__jurig$this` when the
+  // function that binds it is outside the range, as for the arrow's own uses of `this` above)
+  const guardThis = (d: Def): string => {
+    if (d.kind !== 'arrow') return 'this';
+    let p = d.parent;
+    while (p && p.kind === 'arrow') p = p.parent;
+    const owner = p ? p.fn.start : -1;
+    // a class between them binds `this` itself (a field, a static block), inside the range
+    if (info.classes.some((c) => c.node.start > owner && c.node.start < d.fn.start && d.fn.end <= c.node.end)) return 'this';
+    if (opts.ctorOwner !== undefined && owner === opts.ctorOwner) return '__jurig$this';
+    return (owner < start || owner >= end) && opts.thisOwnerOutside && !opts.nativeThis ? '__jurig$this' : 'this';
+  };
   for (const d of within(info.defs, (d) => d.fn.start, start, end)) {
     if (d === opts.skipDef || d.fn.end > end) continue;
     const { cell, layout } = ctx.nested(d);
-    insertGuard(edits, d, cell, layout, names, depthOf(d));
+    insertGuard(edits, d, cell, layout, names, depthOf(d), false, guardThis(d));
   }
   for (const c of within(info.classes, (c) => c.node.start, start, end)) if (c.node.end <= end) edits.insert(c.bodyStart, classRegistration(ctx.classKey(c), c.hasPrivate));
   return edits;

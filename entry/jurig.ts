@@ -24,7 +24,8 @@ given to the Node process that runs the program.
 
 Options:
   -v, --verbose          log every watched file and every update (Watch/Update/Add/Delete/Run)
-  -w, --watch <dir|glob> instrument and watch these files (repeatable; default: the current directory)
+  -w, --watch <dir|glob> instrument and watch these files (repeatable; default: the current directory;
+                         the packages of an npm/yarn/pnpm workspace are always added; JURIG_WATCH=a:b adds more)
   -d, --debounce <ms>    how long a save that deletes code is held for the rest of the write (default 50)
       --poll <ms>        poll the files every <ms> instead of using native file events
   -m <module>[:<fn>]     import a module (and call its export <fn>) instead of running a script

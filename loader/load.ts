@@ -1,8 +1,8 @@
 // The one decision the loader makes: is this URL a module jurig instruments? If so, its instrumented
 // source (from the cache or freshly transformed). Used by both hook styles and by the CommonJS compile
 // (loader/commonjs.ts).
-import { readFileSync } from 'node:fs';
-import { sep } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransformCache } from './cache.js';
 import type { JurigOptions } from '../common/options.js';
@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tsOptionsFor } from '../compiler/ts-options.js';
 import { hashSource } from '../compiler/hash.js';
 import { commonJsByPackage } from '../compiler/package-type.js';
+import { linkedReal, packageFolder, WATCH_ENV } from '../common/workspace.js';
 
 // The transform (SWC, acorn, the analysis: ~60 ms to load) is loaded only on a cache miss, so a warm
 // start pays nothing for it. require() of ESM: synchronous, as the in-thread load hook must be.
@@ -22,7 +23,7 @@ const loadTransform = () => (transform ??= require('../compiler/index.js') as Tr
 const loadToJs = () => (toJs ??= require('../compiler/to-js.js') as ToJs);
 
 // bump when the instrumented output changes, so old cache entries are not reused
-const TRANSFORM_VERSION = '11'; // 11: statement markers (effects)
+const TRANSFORM_VERSION = '12'; // 11: statement markers (effects); 12: guards on the map's ignore list
 
 /** The `code` of a start-up syntax error in a file jurig instruments. */
 export const STARTUP_SYNTAX = 'ERR_JURIG_SYNTAX';
@@ -42,11 +43,52 @@ export function instrumentedPath(url: string, o: JurigOptions): string | null {
   const file = fileURLToPath(clean);
   if (file.startsWith(OWN_DIR)) return null;
   if (!o.includeNodeModules && file.includes(`${sep}node_modules${sep}`)) {
-    // node_modules only when a root itself is inside node_modules
-    if (!o.roots.some((r) => r.includes(`${sep}node_modules${sep}`) && file.startsWith(r))) return null;
+    // node_modules only when a root itself is inside node_modules, or (node --preserve-symlinks) when the
+    // package is a link to a folder under a root: a workspace package (loader/workspace.ts)
+    if (!rootsOf(o).some((r) => r.includes(`${sep}node_modules${sep}`) && file.startsWith(r))) {
+      const real = linkedReal(file);
+      return real !== null && underRoots(real, o) ? file : null;
+    }
   }
-  if (!o.roots.some((r) => file === r || file.startsWith(r.endsWith(sep) ? r : r + sep))) return null;
-  return file;
+  return underRoots(file, o) ? file : null;
+}
+
+const under = (file: string, r: string) => file === r || file.startsWith(r.endsWith(sep) ? r : r + sep);
+// a root reached through a symbolic link (`-w node_modules/x` in a checkout whose node_modules is a link)
+// holds the files Node runs under their real paths
+const realRoots = new WeakMap<JurigOptions, string[]>();
+function rootsOf(o: JurigOptions): string[] {
+  let r = realRoots.get(o);
+  if (!r) {
+    r = [...o.roots];
+    for (const root of o.roots) { try { const real = realpathSync(root); if (real !== root) r.push(real); } catch { /* not there (yet) */ } }
+    realRoots.set(o, r);
+  }
+  return r;
+}
+function underRoots(file: string, o: JurigOptions): boolean {
+  return rootsOf(o).some((r) => under(file, r)) || (!!o.workspace && under(file, o.workspace) && !file.includes(`${sep}node_modules${sep}`));
+}
+
+/**
+ * A file the program loads that jurig leaves alone although it is the user's code: outside node_modules
+ * (by its real path) and outside every root, as a package linked from elsewhere (`npm link`, `file:`) or a
+ * folder beside the project. The folder to name in the warning (its package's), or null.
+ */
+export function skippedUserFolder(url: string, o: JurigOptions): string | null {
+  if (!url.startsWith('file:') || o.includeNodeModules) return null;
+  // (tsx loads a TypeScript file that runs as CommonJS as `x.ts%3Ftsx-commonjs-export-preparse=1?…`)
+  const clean = url.replace(/(%3F|[?#]).*$/i, '');
+  if (!INSTRUMENTED.test(clean) || DECLARATIONS.test(clean)) return null;
+  let file = fileURLToPath(clean);
+  if (file.startsWith(OWN_DIR)) return null;
+  if (file.includes(`${sep}node_modules${sep}`)) {
+    const real = linkedReal(file);
+    if (real === null) return null;
+    file = real;
+  }
+  if (underRoots(file, o)) return null;
+  return packageFolder(file);
 }
 
 export type Loaded = { source: string; format: 'module' | 'commonjs' };
@@ -77,7 +119,7 @@ export class Loader {
    */
   load(url: string, handOver = false): Loaded | null {
     const file = instrumentedPath(url, this.options);
-    if (!file) return null;
+    if (!file) { this.skipped(url); return null; }
     const source = readFileSync(file, 'utf8');
     const key = this.cache.key([VERSION, TRANSFORM_VERSION, url, JSON.stringify(tsOptionsFor(file)), String(commonJsByPackage(file)), hashSource(source)]);
     const handed = this.handOver.get(key);
@@ -94,6 +136,17 @@ export class Loader {
     const out = { format: format as Loaded['format'], source: rest };
     if (handOver && out.format === 'commonjs' && this.handOver.size < 64) this.handOver.set(key, out);
     return out;
+  }
+
+  // Outside the roots but the user's own code: said once per package folder, with how to add it
+  private skippedFolders = new Set<string>();
+  private skipped(url: string): void {
+    const folder = skippedUserFolder(url, this.options);
+    if (folder === null || this.skippedFolders.has(folder)) return;
+    this.skippedFolders.add(folder);
+    const rel = relative(process.cwd(), folder) || '.';
+    const roots = this.options.roots.map((r) => relative(process.cwd(), r) || '.').join(', ');
+    this.report(fileURLToPath(url.replace(/(%3F|[?#]).*$/i, '')), `it is outside the watched folders (${roots}): to make ${rel} live, ${WATCH_ENV}=${rel} (for jurig and node --import jurig/register) or jurig -w ${roots.split(', ').join(' -w ')} -w ${rel}`);
   }
 
   /** Report a file that jurig loads but cannot make live, once. */

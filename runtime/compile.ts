@@ -1,10 +1,10 @@
 // Compiling new code of a module's definitions and statements into functions: each range of the new text is
 // rewritten to run outside its scope (compiler/rewrite.ts), given its own sourceURL and source map, and
 // evaluated in the module's scope (its eval hook) or its class's (for private names and `super`).
-import { encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
+import type { SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import type { ClassInfo, Def, PrivateRef } from '../compiler/analyze.js';
 import { type AnyNode, type AwaitExpression, type FunctionNode, walk, type YieldExpression } from '../compiler/ast.js';
-import { applyEdits, cachedLineStarts, composeMapLines, type Edits, mapComment } from '../compiler/edits.js';
+import { applyEdits, cachedLineStarts, composeMapLines, type Edits, mapComment, mapOfLines } from '../compiler/edits.js';
 import type { Analysed } from '../compiler/index.js';
 import { insertGuard, type Layout } from '../compiler/instrument.js';
 import { CELL_PREFIX } from '../compiler/names.js';
@@ -48,7 +48,7 @@ function batchScript(rec: ModuleRecord, list: Pending[]): string {
   return `${code}\n//# sourceURL=${sourceUrl(rec, 'batch')}\n${mapComment(mapOf(rec, lines))}`;
 }
 
-const mapOf = (rec: ModuleRecord, lines: SourceMapSegment[][]) => ({ version: 3, sources: [rec.url], names: [], mappings: encode(lines) });
+const mapOf = (rec: ModuleRecord, lines: SourceMapSegment[][]) => mapOfLines(rec.url, lines);
 
 function countLines(s: string): number {
   let n = 1;

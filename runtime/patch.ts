@@ -3,3 +3,6 @@
 export { applyPlan } from './apply.js';
 export { type Plan, planSave } from './plan.js';
 export { SaveRejected } from './save-rejected.js';
+// (for runtime/debug-lines.ts, which recompiles moved code while a debugger may be attached)
+export { makeCompiler } from './compile.js';
+export { originalPos } from '../compiler/index.js';

@@ -10,6 +10,7 @@ import { installEffects, outsideOwners, setDisposeReporter } from './effects.js'
 import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
 import { filePath, MissingImport, Saves } from './saves.js';
 import { followLines } from './stack-shift.js';
+import { debuggerMayAttach, savedWithDebugger } from './debug-lines.js';
 import type { WatchEvents } from './watcher.js';
 import type { Plan } from './plan.js';
 import { hostWatching, unrefWatchers, type Watching, workerWatching } from './watching.js';
@@ -172,9 +173,11 @@ async function startWatcher(): Promise<void> {
 
 /** Apply a plan: the API's hooks around it, then stack traces of unchanged code moved to their lines. */
 async function apply(rec: ModuleRecord, plan: Plan): Promise<void> {
-  const before = rec.state!.source;
+  const beforeState = rec.state!, before = beforeState.source;
   callHooks('before', rec.file);
   await patchModule!.applyPlan(rec, plan, resolveImport);
+  // with a debugger attached, code that moved is compiled again with maps of the lines it has now
+  if (debuggerMayAttach()) savedWithDebugger(rec, beforeState, plan, patchModule!);
   followLines(rec, before, rec.state!.source);
   callHooks('after', rec.file, plan.events);
 }
