@@ -14,7 +14,6 @@ import { createRequire } from 'node:module';
 import type { Def } from '../compiler/analyze.js';
 import type { Cell, CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import type { Plan } from './patch.js';
-import { privateOwner } from './structure.js';
 
 type PatchModule = typeof import('./patch.js');
 
@@ -88,7 +87,7 @@ function realign(rec: ModuleRecord, t: Track, patch: PatchModule): void {
   let count = 0;
   if (moved.length) {
     const virtualPrivate = (p: { node: { start: number }; name: string }) => {
-      const c = privateOwner(info, p.node.start, p.name);
+      const c = patch.privateOwner(info, p.node.start, p.name);
       if (!c || c.parentDef) return null;
       const key = after.classKeys[c.index];
       const real = key ? after.realPrivates.get(key) : undefined;

@@ -54,3 +54,26 @@ test('imports run one way between layers, and only the runtime surface is used a
   }
   assert.deepEqual(wrong, []);
 });
+
+// What loads at start-up stays light: SWC and acorn load with the first transform or save, never with the
+// runtime (a program that watches acorn itself would otherwise get jurig's copy, and every start would pay
+// ~60 ms). Static, non-type imports from the runtime's entry points; dynamic imports are the lazy doors.
+test('the runtime and the loader load neither SWC nor acorn at start-up', () => {
+  const HEAVY = new Set(['acorn', '@swc/core']);
+  const reached = (entry) => {
+    const seen = new Set(), heavy = [];
+    const visit = (file, path) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(join(ROOT, file), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+      for (const m of code.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^;'"]*?\bfrom\s+)?(['"])([^'"]+)\1/gm)) {
+        const spec = m[2];
+        if (HEAVY.has(spec)) heavy.push([...path, file, spec].join(' → '));
+        else if (spec.startsWith('.')) visit(relative(ROOT, join(dirname(join(ROOT, file)), spec)).replace(/\.js$/, '.ts'), [...path, file]);
+      }
+    };
+    visit(entry, []);
+    return heavy;
+  };
+  assert.deepEqual([...reached('runtime/index.ts'), ...reached('entry/register.ts'), ...reached('loader/install.ts')], []);
+});
