@@ -16,7 +16,13 @@ import { on, tools } from '../runtime/index.js';
 
 let runtimeTools: Awaited<ReturnType<typeof tools>>;
 
-const real = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
+const real = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+};
 // jurig's own scripts (the bin, cli/session.ts) are not the user's script
 const ownDist = real(new URL('..', import.meta.url).pathname) + '/';
 
@@ -29,7 +35,10 @@ function entryFile(): string | null {
 
 export async function start(options: JurigOptions): Promise<void> {
   const targets = [...(options.loop ?? []).map((n) => parseTarget(n, false)), ...(options.xloop ?? []).map((n) => parseTarget(n, true))];
-  if (targets.length) { runtimeTools = await tools(); installLoops(targets); }
+  if (targets.length) {
+    runtimeTools = await tools();
+    installLoops(targets);
+  }
   if (options.interactive) scheduleRepl();
 }
 
@@ -46,7 +55,9 @@ function scheduleRepl(): void {
     void Promise.all([tools(), import('./repl.js')]).then(([t, { startRepl }]) => startRepl({ scope: file ? t.moduleScope(file) : null }));
   };
   // at once if the script keeps running (once its module has been evaluated), or when it ends
-  const off = on((e) => { if (e.type === 'watch' && e.file === entryFile()) setTimeout(begin, 50); });
+  const off = on((e) => {
+    if (e.type === 'watch' && e.file === entryFile()) setTimeout(begin, 50);
+  });
   process.once('beforeExit', begin);
   setTimeout(begin, 1000).unref();
 }
@@ -54,7 +65,13 @@ function scheduleRepl(): void {
 // ---------------------------------------------------------------------------------------------------
 // --loop / --xloop
 
-interface Target { name: string; file: string | null; path: string; onlyOnError: boolean; installed: boolean }
+interface Target {
+  name: string;
+  file: string | null;
+  path: string;
+  onlyOnError: boolean;
+  installed: boolean;
+}
 
 /** `fn`, `Class.method`, `file.ts:fn`, `file.ts:Class.method` */
 export function parseTarget(name: string, onlyOnError: boolean): Target {
@@ -82,7 +99,9 @@ function installLoops(targets: Target[]): void {
 
 function install(file: string, t: Target): boolean {
   let active = false;
-  const setActive = (v: boolean) => { active = v; };
+  const setActive = (v: boolean) => {
+    active = v;
+  };
   const result = runtimeTools.intercept(file, t.path, (call, args) => {
     if (active) return call();
     const shown = `${t.path}(${args.map((x) => inspect(x, { depth: 1, breakLength: Infinity })).join(', ')})`;
@@ -90,8 +109,16 @@ function install(file: string, t: Target): boolean {
     // --xloop: a call that does not throw is left alone (and stays synchronous)
     const failed = (error: unknown): RunResult => ({ ok: false, value: undefined, error, out: '', err: '', ms: 0 });
     let v: unknown;
-    try { active = true; v = call(); } catch (e) { return develoop(call, shown, setActive, failed(e)); } finally { active = false; }
-    if (v && typeof (v as Promise<unknown>).then === 'function') return (v as Promise<unknown>).then(undefined, (e) => develoop(call, shown, setActive, failed(e)));
+    try {
+      active = true;
+      v = call();
+    } catch (e) {
+      return develoop(call, shown, setActive, failed(e));
+    } finally {
+      active = false;
+    }
+    if (v && typeof (v as Promise<unknown>).then === 'function')
+      return (v as Promise<unknown>).then(undefined, (e) => develoop(call, shown, setActive, failed(e)));
     return v;
   });
   if (result === 'closure') {
@@ -104,22 +131,34 @@ function install(file: string, t: Target): boolean {
 // ---------------------------------------------------------------------------------------------------
 // The loop UI
 
-interface RunResult { ok: boolean; value: unknown; error: unknown; out: string; err: string; ms: number }
+interface RunResult {
+  ok: boolean;
+  value: unknown;
+  error: unknown;
+  out: string;
+  err: string;
+  ms: number;
+}
 
 const write = process.stdout.write.bind(process.stdout);
 const tty = () => !!process.stdout.isTTY && !!process.stdin.isTTY;
 const paint = (c: Parameters<typeof styleText>[0], s: string) => (tty() && !process.env.NO_COLOR ? styleText(c, s) : s);
 
 async function runCaptured(call: () => unknown): Promise<RunResult> {
-  let out = '', err = '';
-  const ow = process.stdout.write, ew = process.stderr.write;
-  const grab = (into: 'out' | 'err') => (chunk: unknown, ...rest: unknown[]): boolean => {
-    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
-    if (into === 'out') out += s; else err += s;
-    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    cb?.();
-    return true;
-  };
+  let out = '',
+    err = '';
+  const ow = process.stdout.write,
+    ew = process.stderr.write;
+  const grab =
+    (into: 'out' | 'err') =>
+    (chunk: unknown, ...rest: unknown[]): boolean => {
+      const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
+      if (into === 'out') out += s;
+      else err += s;
+      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      cb?.();
+      return true;
+    };
   process.stdout.write = grab('out') as typeof process.stdout.write;
   process.stderr.write = grab('err') as typeof process.stderr.write;
   const t0 = performance.now();
@@ -175,14 +214,26 @@ function nextAction(): Promise<Action> {
     };
     const key = (k: string): boolean => {
       const c = k.trim().toLowerCase();
-      if (c === 'c' || c === 'continue') { done({ kind: 'continue' }); return true; }
-      if (c === 'r' || c === 'rerun' || (raw && (k === '\r' || k === '\n'))) { done({ kind: 'rerun' }); return true; }
-      if (c === 'q' || c === 'quit' || k === '\x03' || k === '\x04') { done({ kind: 'quit' }); return true; }
+      if (c === 'c' || c === 'continue') {
+        done({ kind: 'continue' });
+        return true;
+      }
+      if (c === 'r' || c === 'rerun' || (raw && (k === '\r' || k === '\n'))) {
+        done({ kind: 'rerun' });
+        return true;
+      }
+      if (c === 'q' || c === 'quit' || k === '\x03' || k === '\x04') {
+        done({ kind: 'quit' });
+        return true;
+      }
       return false;
     };
     const onData = (d: Buffer | string) => {
       const s = d.toString();
-      if (raw) { for (const ch of s) if (key(ch)) return; return; }
+      if (raw) {
+        for (const ch of s) if (key(ch)) return;
+        return;
+      }
       buf += s;
       let i: number;
       while ((i = buf.indexOf('\n')) !== -1) {

@@ -13,12 +13,20 @@ export function pacedInput(source: NodeJS.ReadableStream): { input: PassThrough;
   let ready = true; // the REPL shows its first prompt when it starts
   const feed = () => {
     if (!ready) return;
-    if (lines.length) { ready = false; input.write(lines.shift() + '\n'); }
-    else if (ended) input.end();
+    if (lines.length) {
+      ready = false;
+      input.write(lines.shift() + '\n');
+    } else if (ended) input.end();
   };
   const rl = createInterface({ input: source, crlfDelay: Infinity, terminal: false });
-  rl.on('line', (l) => { lines.push(l); feed(); });
-  rl.on('close', () => { ended = true; feed(); });
+  rl.on('line', (l) => {
+    lines.push(l);
+    feed();
+  });
+  rl.on('close', () => {
+    ended = true;
+    feed();
+  });
   return {
     input,
     pace(server) {

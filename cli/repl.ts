@@ -32,8 +32,16 @@ function replJs(code: string): { js: string; quiet: boolean } {
   if (code.trim() && !tooDeep(code, true)) {
     try {
       js = swc.transformSync(code, {
-        swcrc: false, configFile: false, isModule: 'unknown' as unknown as boolean, sourceMaps: false,
-        jsc: { parser: { syntax: 'typescript', tsx: false }, target: 'esnext', preserveAllComments: false, transform: { verbatimModuleSyntax: true } as object },
+        swcrc: false,
+        configFile: false,
+        isModule: 'unknown' as unknown as boolean,
+        sourceMaps: false,
+        jsc: {
+          parser: { syntax: 'typescript', tsx: false },
+          target: 'esnext',
+          preserveAllComments: false,
+          transform: { verbatimModuleSyntax: true } as object,
+        },
       }).code;
     } catch {
       return { js: code, quiet: false }; // incomplete input (or not TypeScript): let node's REPL decide
@@ -45,11 +53,22 @@ function replJs(code: string): { js: string; quiet: boolean } {
 function rewriteImports(js: string): { js: string; quiet: boolean } {
   if (!/\b(import|export)\b/.test(js)) return { js, quiet: false };
   let ast: Program;
-  try { ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true }); } catch { return { js, quiet: false }; }
-  const quiet = ast.body.length > 0 && ast.body.every((st) => st.type === 'ImportDeclaration' || (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source));
-  let out = '', last = 0;
+  try {
+    ast = parse(js, { ecmaVersion: 'latest', sourceType: 'module', allowAwaitOutsideFunction: true });
+  } catch {
+    return { js, quiet: false };
+  }
+  const quiet =
+    ast.body.length > 0 &&
+    ast.body.every((st) => st.type === 'ImportDeclaration' || (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source));
+  let out = '',
+    last = 0;
   for (const st of ast.body) {
-    if (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source) { out += js.slice(last, st.start); last = st.end; continue; }
+    if (st.type === 'ExportNamedDeclaration' && !st.declaration && !st.specifiers.length && !st.source) {
+      out += js.slice(last, st.start);
+      last = st.end;
+      continue;
+    }
     if (st.type !== 'ImportDeclaration') continue;
     let spec = String(st.source.value);
     if (spec.startsWith('.') || spec.startsWith('/')) spec = pathToFileURL(resolve(spec)).href;
@@ -59,7 +78,10 @@ function rewriteImports(js: string): { js: string; quiet: boolean } {
     for (const s of st.specifiers) {
       if (s.type === 'ImportNamespaceSpecifier') parts.push(`var ${s.local.name} = await import(${src});`);
       else if (s.type === 'ImportDefaultSpecifier') named.push(`default: ${s.local.name}`);
-      else { const imp = s.imported.type === 'Identifier' ? s.imported.name : JSON.stringify(s.imported.value); named.push(imp === s.local.name ? imp : `${imp}: ${s.local.name}`); }
+      else {
+        const imp = s.imported.type === 'Identifier' ? s.imported.name : JSON.stringify(s.imported.value);
+        named.push(imp === s.local.name ? imp : `${imp}: ${s.local.name}`);
+      }
     }
     if (named.length) parts.push(`var { ${named.join(', ')} } = await import(${src});`);
     if (!st.specifiers.length) parts.push(`await import(${src});`);

@@ -11,10 +11,16 @@ import { spawn } from 'node:child_process';
 
 // the `jurig` script to run again: the bin (entry/jurig.ts) says which it is
 let CLI = '';
-export function setCliScript(file: string): void { CLI = file; }
+export function setCliScript(file: string): void {
+  CLI = file;
+}
 
 /** Runs `node <nodeArgs> jurig <jurigArgs>` on this terminal; resolves with how it ended. */
-export function runJurig(nodeArgs: string[], jurigArgs: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export function runJurig(
+  nodeArgs: string[],
+  jurigArgs: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   const child = spawn(process.execPath, [...nodeArgs, CLI, ...jurigArgs], { stdio: 'inherit', env });
   // Ctrl-C reaches both processes from the terminal: the program decides what it means, and this process
   // ends with it. A SIGTERM or SIGHUP sent to this process alone is passed on.
@@ -24,7 +30,10 @@ export function runJurig(nodeArgs: string[], jurigArgs: string[], env: NodeJS.Pr
   process.on('SIGTERM', pass);
   process.on('SIGHUP', pass);
   return new Promise((resolve) => {
-    child.on('error', (e) => { process.stderr.write(`jurig: cannot start node: ${e.message}\n`); process.exit(1); });
+    child.on('error', (e) => {
+      process.stderr.write(`jurig: cannot start node: ${e.message}\n`);
+      process.exit(1);
+    });
     child.on('exit', (code, signal) => {
       process.off('SIGINT', ignore);
       process.off('SIGTERM', pass);

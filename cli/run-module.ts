@@ -38,13 +38,20 @@ export function resolveModule(specifier: string): string {
 }
 
 function isPackage(name: string): boolean {
-  try { createRequire(resolve('index.js')).resolve(name); return true; } catch { return false; }
+  try {
+    createRequire(resolve('index.js')).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function runModule(spec: string): Promise<unknown> {
   const { specifier, fn } = splitModuleSpec(spec);
   let url: string;
-  try { url = resolveModule(specifier); } catch (e) {
+  try {
+    url = resolveModule(specifier);
+  } catch (e) {
     process.stderr.write(`jurig: ${(e as Error).message}\n`);
     process.exitCode = 1;
     return undefined;

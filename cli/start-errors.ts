@@ -9,7 +9,10 @@ import { formatEvent } from '../runtime/index.js';
 const STARTUP_SYNTAX = 'ERR_JURIG_SYNTAX'; // loader/load.ts (not imported: it would load the loader here)
 const OWN_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-export interface StartupSyntax { file: string; text: string }
+export interface StartupSyntax {
+  file: string;
+  text: string;
+}
 
 /** A file jurig instruments that does not compile (the loader's message: `file:line:col: reason\nframe`). */
 export function startupSyntaxError(e: unknown): StartupSyntax | null {
@@ -45,8 +48,15 @@ export function reportStartupThrow(e: unknown): void {
   const frame = (l: string) => /^\s+at /.test(l);
   const own = (l: string) => frame(l) && (l.includes(OWN_DIR) || /\(node:internal\/modules\/|at (async )?node:internal\/modules\//.test(l));
   const lines = e.stack.split('\n');
-  try { e.stack = lines.filter((l) => !own(l)).join('\n'); } catch { /* a frozen error keeps its stack */ }
-  if (process.listenerCount('uncaughtException') > 0) { (process as NodeJS.EventEmitter).emit('uncaughtException', e, 'uncaughtException'); return; }
+  try {
+    e.stack = lines.filter((l) => !own(l)).join('\n');
+  } catch {
+    /* a frozen error keeps its stack */
+  }
+  if (process.listenerCount('uncaughtException') > 0) {
+    (process as NodeJS.EventEmitter).emit('uncaughtException', e, 'uncaughtException');
+    return;
+  }
   const top = lines.find((l) => frame(l) && !own(l));
   process.stderr.write(`${top ? arrow(top) : ''}${inspect(e)}\n\nNode.js ${process.version}\n`);
   process.exit(1);

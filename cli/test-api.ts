@@ -12,7 +12,12 @@ import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export type Hook = Function;
-export interface Suite { name: string; parent: Suite | null; beforeEach: Hook[]; afterEach: Hook[] }
+export interface Suite {
+  name: string;
+  parent: Suite | null;
+  beforeEach: Hook[];
+  afterEach: Hook[];
+}
 export interface TestRec {
   id: number;
   name: string;
@@ -38,7 +43,9 @@ const SELF_DIR = fileURLToPath(new URL('.', import.meta.url));
 
 /** (name, options, fn) in any of node:test's accepted shapes. */
 function parseArgs(a: unknown[]): { name: string | undefined; options: Record<string, unknown>; fn: Function | undefined } {
-  let name: string | undefined, options: Record<string, unknown> = {}, fn: Function | undefined;
+  let name: string | undefined,
+    options: Record<string, unknown> = {},
+    fn: Function | undefined;
   for (const x of a) {
     if (typeof x === 'function') fn = x;
     else if (typeof x === 'string') name = x;
@@ -75,7 +82,19 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfte
     const n = name ?? (fn.name || '<anonymous>');
     const names: string[] = [];
     for (let s: Suite | null = suite; s && s !== root; s = s.parent) names.unshift(s.name);
-    const rec: TestRec = { id: ++ids, name: n, fullName: [...names, n].join(' > '), suite: top ? suite : null, file: loadingFile ?? callerFile(), fn, options, top, calls: null, born: performance.now(), ran: false };
+    const rec: TestRec = {
+      id: ++ids,
+      name: n,
+      fullName: [...names, n].join(' > '),
+      suite: top ? suite : null,
+      file: loadingFile ?? callerFile(),
+      fn,
+      options,
+      top,
+      calls: null,
+      born: performance.now(),
+      ran: false,
+    };
     if (top) {
       // registered again (a save ran its statement again): the new one replaces it
       const i = recs.findIndex((r) => r.file === rec.file && r.fullName === rec.fullName);
@@ -90,7 +109,11 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfte
       rec.ran = true;
       subtestsOf(t);
       inTest++;
-      try { await host.body(rec, fn, t, this, outerHooks); } finally { inTest--; }
+      try {
+        await host.body(rec, fn, t, this, outerHooks);
+      } finally {
+        inTest--;
+      }
     };
 
   // t.test(): a subtest runs through the wrapper too (it stops on a failure, and re-runs with its parent)
@@ -111,7 +134,8 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfte
   const replaceFn = (a: unknown[], fn: Function) => {
     const i = a.findIndex((x) => typeof x === 'function');
     const out = [...a];
-    if (i === -1) out.push(fn); else out[i] = fn;
+    if (i === -1) out.push(fn);
+    else out[i] = fn;
     return out;
   };
 
@@ -141,8 +165,16 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfte
         const outer = suite;
         suite = own;
         let r: unknown;
-        try { r = fn.apply(this, args); } catch (e) { suite = outer; throw e; }
-        if (r && typeof (r as Promise<unknown>).then === 'function') return (r as Promise<unknown>).finally(() => { suite = outer; });
+        try {
+          r = fn.apply(this, args);
+        } catch (e) {
+          suite = outer;
+          throw e;
+        }
+        if (r && typeof (r as Promise<unknown>).then === 'function')
+          return (r as Promise<unknown>).finally(() => {
+            suite = outer;
+          });
         suite = outer;
         return r;
       };
@@ -190,15 +222,24 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfte
 
   return {
     original,
-    loading(file: string | null) { loadingFile = file; },
+    loading(file: string | null) {
+      loadingFile = file;
+    },
     /** The tests of the first run have all finished. */
-    async settled() { for (let n = 0; n !== topPromises.length;) { n = topPromises.length; await Promise.all(topPromises); } },
+    async settled() {
+      for (let n = 0; n !== topPromises.length; ) {
+        n = topPromises.length;
+        await Promise.all(topPromises);
+      }
+    },
     tests: () => recs,
     /** The `after` hooks held back by --watch, innermost (last registered) first. */
     async runDeferredAfter(): Promise<void> {
       for (const { fn, name } of deferred.splice(0).reverse()) {
         const t = { name, signal: new AbortController().signal, diagnostic() {} };
-        try { await (fn.length >= 2 ? new Promise<void>((res, rej) => fn.call(t, t, (e?: unknown) => (e ? rej(e) : res()))) : fn.call(t, t)); } catch (e) {
+        try {
+          await (fn.length >= 2 ? new Promise<void>((res, rej) => fn.call(t, t, (e?: unknown) => (e ? rej(e) : res()))) : fn.call(t, t));
+        } catch (e) {
           process.stderr.write(`jurig: an after() hook threw: ${(e as Error)?.stack ?? e}\n`);
         }
       }
@@ -209,7 +250,12 @@ export function installTestApi(host: TestHost, inThreadHooks: boolean, deferAfte
       let ok = true;
       const body = wrapBody(rec, rec.fn, true);
       await original.test(rec.fullName, options, async function (this: unknown, t: unknown) {
-        try { await body.call(this, t as Record<string, unknown>); } catch (e) { ok = false; throw e; }
+        try {
+          await body.call(this, t as Record<string, unknown>);
+        } catch (e) {
+          ok = false;
+          throw e;
+        }
       });
       return ok;
     },
@@ -224,7 +270,7 @@ function redirectDefault(main: TestFn, names: string[], inThread: boolean): void
   const Module = req('node:module') as { _load(request: string, parent: { filename?: string } | null, isMain: boolean): unknown };
   const load = Module._load;
   Module._load = function (request, parent, isMain) {
-    if ((request === 'node:test') && parent?.filename && !parent.filename.startsWith(SELF_DIR)) return main;
+    if (request === 'node:test' && parent?.filename && !parent.filename.startsWith(SELF_DIR)) return main;
     return load.call(this, request, parent, isMain);
   };
   // import … from 'node:test': a module whose default export is jurig's test()
@@ -235,7 +281,8 @@ function redirectDefault(main: TestFn, names: string[], inThread: boolean): void
   if (typeof registerHooks === 'function' && inThread) {
     registerHooks({
       resolve(specifier: string, context: { parentURL?: string; conditions?: string[] }, next: (s: string, c: object) => object) {
-        if (specifier === 'node:test' && context.parentURL?.startsWith('file:') && !context.conditions?.includes('require')) return { url: shim, shortCircuit: true };
+        if (specifier === 'node:test' && context.parentURL?.startsWith('file:') && !context.conditions?.includes('require'))
+          return { url: shim, shortCircuit: true };
         return next(specifier, context);
       },
     });

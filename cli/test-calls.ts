@@ -5,11 +5,20 @@
 import { Session } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
 
-interface FunctionCoverage { functionName: string; ranges: { startOffset: number; endOffset: number; count: number }[] }
-interface ScriptCoverage { url: string; functions: FunctionCoverage[] }
+interface FunctionCoverage {
+  functionName: string;
+  ranges: { startOffset: number; endOffset: number; count: number }[];
+}
+interface ScriptCoverage {
+  url: string;
+  functions: FunctionCoverage[];
+}
 
 export class CallRecorder {
-  private constructor(private session: Session, private inRoots: (file: string) => boolean) {}
+  private constructor(
+    private session: Session,
+    private inRoots: (file: string) => boolean,
+  ) {}
 
   static start(roots: string[]): CallRecorder | null {
     const session = new Session();
@@ -27,7 +36,9 @@ export class CallRecorder {
   private take(): ScriptCoverage[] {
     let out: ScriptCoverage[] = [];
     // an in-process session answers synchronously
-    this.session.post('Profiler.takePreciseCoverage', (err, res) => { if (!err) out = (res as { result: ScriptCoverage[] }).result; });
+    this.session.post('Profiler.takePreciseCoverage', (err, res) => {
+      if (!err) out = (res as { result: ScriptCoverage[] }).result;
+    });
     return out;
   }
 
@@ -40,7 +51,11 @@ export class CallRecorder {
     for (const s of this.take()) {
       if (!s.url.startsWith('file:')) continue;
       let file: string;
-      try { file = fileURLToPath(s.url.replace(/\?.*$/, '')); } catch { continue; }
+      try {
+        file = fileURLToPath(s.url.replace(/\?.*$/, ''));
+      } catch {
+        continue;
+      }
       if (!this.inRoots(file)) continue;
       for (const f of s.functions) {
         if (!f.ranges[0] || f.ranges[0].count === 0) continue;
@@ -57,6 +72,8 @@ export class CallRecorder {
 
 function post(session: Session, method: string, params?: object): boolean {
   let ok = false;
-  session.post(method, params ?? {}, (err) => { ok = !err; });
+  session.post(method, params ?? {}, (err) => {
+    ok = !err;
+  });
   return ok;
 }

@@ -21,7 +21,11 @@ export function isTestFile(file: string, root: string): boolean {
 
 function walk(dir: string, into: string[]): void {
   let entries: import('node:fs').Dirent[];
-  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
   for (const e of entries) {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
@@ -33,23 +37,51 @@ function walk(dir: string, into: string[]): void {
 export function findTestFiles(patterns: string[], cwd = process.cwd()): { files: string[]; missing: string[] } {
   const found = new Set<string>();
   const missing: string[] = [];
-  const search = (dir: string) => { const all: string[] = []; walk(dir, all); for (const f of all) if (isTestFile(f, cwd)) found.add(f); };
+  const search = (dir: string) => {
+    const all: string[] = [];
+    walk(dir, all);
+    for (const f of all) if (isTestFile(f, cwd)) found.add(f);
+  };
   if (!patterns.length) search(cwd);
   let everything: string[] | null = null;
   for (const p of patterns) {
     const abs = resolve(cwd, p);
     let st = null;
-    try { st = statSync(abs); } catch { /* a glob, or nothing */ }
-    if (st?.isFile()) { found.add(abs); continue; }
-    if (st?.isDirectory()) { const before = found.size; search(abs); if (found.size === before) missing.push(p); continue; }
-    if (!/[*?{]/.test(p)) { missing.push(p); continue; }
-    if (!everything) { everything = []; walk(cwd, everything); }
+    try {
+      st = statSync(abs);
+    } catch {
+      /* a glob, or nothing */
+    }
+    if (st?.isFile()) {
+      found.add(abs);
+      continue;
+    }
+    if (st?.isDirectory()) {
+      const before = found.size;
+      search(abs);
+      if (found.size === before) missing.push(p);
+      continue;
+    }
+    if (!/[*?{]/.test(p)) {
+      missing.push(p);
+      continue;
+    }
+    if (!everything) {
+      everything = [];
+      walk(cwd, everything);
+    }
     const match = toFilter(abs);
     const hits = everything.filter((f) => EXT.test(f) && match(f));
     if (!hits.length) missing.push(p);
     for (const f of hits) found.add(f);
   }
   // real paths: the runtime names saved files by theirs
-  const real = (f: string) => { try { return realpathSync(f); } catch { return f; } };
+  const real = (f: string) => {
+    try {
+      return realpathSync(f);
+    } catch {
+      return f;
+    }
+  };
   return { files: [...new Set([...found].map(real))].sort(), missing };
 }

@@ -19,11 +19,17 @@ import { installTestApi, type Hook, type Suite, type TestRec, type TestHost } fr
 import { findTestFiles } from './test-files.js';
 import { CallRecorder } from './test-calls.js';
 
-export interface TestLoopOptions { patterns: string[]; watch: boolean; roots: string[]; inThreadHooks: boolean }
+export interface TestLoopOptions {
+  patterns: string[];
+  watch: boolean;
+  roots: string[];
+  inThreadHooks: boolean;
+}
 
 const write = (s: string) => process.stdout.write(s);
 /** Stop on failures and read keys: a terminal, or JURIG_TEST_INTERACTIVE=1 (tests drive it through pipes). */
-const interactive = () => process.env.JURIG_TEST_INTERACTIVE === '1' || (process.env.JURIG_TEST_INTERACTIVE !== '0' && !!process.stdin.isTTY && !!process.stdout.isTTY);
+const interactive = () =>
+  process.env.JURIG_TEST_INTERACTIVE === '1' || (process.env.JURIG_TEST_INTERACTIVE !== '0' && !!process.stdin.isTTY && !!process.stdout.isTTY);
 const paint = (c: Parameters<typeof styleText>[0], s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? styleText(c, s) : s);
 const rel = (f: string | null) => (f ? relative(process.cwd(), f) || f : '?');
 
@@ -56,8 +62,14 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
             for (const h of chain(rec.suite, 'beforeEach', true)) await callHook(h, t);
           }
           recorder?.begin();
-          let error: unknown = null, ok = true;
-          try { await callFn(fn, self, t); } catch (e) { ok = false; error = e; }
+          let error: unknown = null,
+            ok = true;
+          try {
+            await callFn(fn, self, t);
+          } catch (e) {
+            ok = false;
+            error = e;
+          }
           if (recorder && rec.top) rec.calls = recorder.end();
           if (ok) {
             if (attempt > 1) write(paint('green', `jurig: ✔ ${rec.fullName} passes (run ${attempt})`) + '\n');
@@ -66,10 +78,17 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
           if (!interactive()) throw error;
           stopped++;
           let a: Action;
-          try { a = await stopOn(rec, error, attempt); } finally { stopped--; }
+          try {
+            a = await stopOn(rec, error, attempt);
+          } finally {
+            stopped--;
+          }
           if (a === 'save') roundEvents = [];
           if (a === 'continue') throw error;
-          if (a === 'skip') { (t as { skip(m?: string): void }).skip('skipped in jurig'); return; }
+          if (a === 'skip') {
+            (t as { skip(m?: string): void }).skip('skipped in jurig');
+            return;
+          }
           if (a === 'quit') await quit(1);
         }
       } finally {
@@ -94,7 +113,9 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
     try {
       await import(pathToFileURL(file).href);
     } catch (e) {
-      api.original.test(rel(file), () => { throw e; });
+      api.original.test(rel(file), () => {
+        throw e;
+      });
     } finally {
       api.loading(null);
     }
@@ -112,9 +133,20 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
       const s = d.toString().trim().toLowerCase();
       if (s === 'q' || s === '\x03' || s === '\x04') void quit(Number(process.exitCode ?? 0));
     };
-    const listen = () => { if (raw) stdin.setRawMode(true); stdin.on('data', onKey); stdin.resume(); };
+    const listen = () => {
+      if (raw) stdin.setRawMode(true);
+      stdin.on('data', onKey);
+      stdin.resume();
+    };
     listen();
-    idleInput = { pause: () => { stdin.off('data', onKey); if (raw) stdin.setRawMode(false); stdin.pause(); }, resume: listen };
+    idleInput = {
+      pause: () => {
+        stdin.off('data', onKey);
+        if (raw) stdin.setRawMode(false);
+        stdin.pause();
+      },
+      resume: listen,
+    };
   }
   setInterval(() => {}, 1 << 30); // the process stays until quit or killed
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void quit(sig === 'SIGINT' ? 130 : 143));
@@ -123,7 +155,9 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
   let running = false;
   let batchStart = 0;
   // when the batch's first save starts applying (its events come after what it ran)
-  watch().onBefore(() => { if (!roundEvents.length && !timer) batchStart = performance.now(); });
+  watch().onBefore(() => {
+    if (!roundEvents.length && !timer) batchStart = performance.now();
+  });
   on((e) => {
     if (!CODE_EVENTS.has(e.type) || stopped) return;
     roundEvents.push(e);
@@ -141,16 +175,26 @@ export async function runTests(o: TestLoopOptions): Promise<void> {
     const since = batchStart;
     const picked = api.tests().filter((rec) => rec.top && rec.born < since && affected(rec, events, saved));
     const what = [...saved].map(rel).join(', ');
-    if (!picked.length) { write(paint('dim', `jurig: ${what} saved: no test ran the changed code`) + '\n'); return; }
+    if (!picked.length) {
+      write(paint('dim', `jurig: ${what} saved: no test ran the changed code`) + '\n');
+      return;
+    }
     running = true;
     const t0 = performance.now();
     let failed = 0;
     try {
       for (const rec of picked) if (!(await api.rerun(rec))) failed++;
-    } finally { running = false; }
+    } finally {
+      running = false;
+    }
     const ms = Math.round(performance.now() - t0);
     await reporterFlushed();
-    write(paint(failed ? 'red' : 'green', `jurig: ${what} saved: ${picked.length} test${picked.length === 1 ? '' : 's'} re-run, ${picked.length - failed} passed, ${failed} failed (${ms} ms)`) + '\n');
+    write(
+      paint(
+        failed ? 'red' : 'green',
+        `jurig: ${what} saved: ${picked.length} test${picked.length === 1 ? '' : 's'} re-run, ${picked.length - failed} passed, ${failed} failed (${ms} ms)`,
+      ) + '\n',
+    );
     if (roundEvents.length) void round();
   };
 }
@@ -166,7 +210,10 @@ function affected(rec: TestRec, events: JurigEvent[], saved: Set<string>): boole
     if (e.type === 'run') return true; // a top-level statement ran again: the module's state may differ
     if (e.type === 'add') continue;
     const path = (e as { path: string }).path;
-    if (path.includes('<')) { if (names.has('')) return true; continue; } // an anonymous function
+    if (path.includes('<')) {
+      if (names.has('')) return true;
+      continue;
+    } // an anonymous function
     const last = path.slice(path.lastIndexOf('.') + 1);
     if (names.has(last) || names.has(path)) return true;
   }
@@ -185,7 +232,10 @@ function chain(suite: Suite | null, kind: 'beforeEach' | 'afterEach', withRoot: 
 }
 
 function callFn(fn: Function, self: unknown, t: unknown): Promise<unknown> {
-  if (fn.length >= 2) return new Promise((res, rej) => { fn.call(self, t, (err?: unknown) => (err ? rej(err) : res(undefined))); });
+  if (fn.length >= 2)
+    return new Promise((res, rej) => {
+      fn.call(self, t, (err?: unknown) => (err ? rej(err) : res(undefined)));
+    });
   return Promise.resolve().then(() => fn.call(self, t));
 }
 
@@ -205,7 +255,10 @@ function describeError(error: unknown): string {
   if (error instanceof Error) {
     const stack = error.stack ?? String(error);
     // node:test's and jurig's frames say nothing about the test
-    return stack.split('\n').filter((l) => !/^\s+at (?:.*(?:node:internal|node:async_hooks|\/dist\/cli\/test-)|async Promise\.all \(index)/.test(l)).join('\n');
+    return stack
+      .split('\n')
+      .filter((l) => !/^\s+at (?:.*(?:node:internal|node:async_hooks|\/dist\/cli\/test-)|async Promise\.all \(index)/.test(l))
+      .join('\n');
   }
   return inspect(error);
 }
@@ -222,7 +275,11 @@ async function stopOn(rec: TestRec, error: unknown, attempt: number): Promise<Ac
   await reporterFlushed();
   write(lines.join('\n'));
   idleInput?.pause();
-  try { return await nextAction(); } finally { idleInput?.resume(); }
+  try {
+    return await nextAction();
+  } finally {
+    idleInput?.resume();
+  }
 }
 
 /** A key (c/r/s/q), or a save that changed code. */
@@ -246,15 +303,30 @@ function nextAction(): Promise<Action> {
     };
     const key = (k: string): boolean => {
       const c = k.trim().toLowerCase();
-      if (c === 'c' || c === 'continue') { done('continue'); return true; }
-      if (c === 'r' || c === 'rerun' || (raw && (k === '\r' || k === '\n'))) { done('rerun'); return true; }
-      if (c === 's' || c === 'skip') { done('skip'); return true; }
-      if (c === 'q' || c === 'quit' || k === '\x03' || k === '\x04') { done('quit'); return true; }
+      if (c === 'c' || c === 'continue') {
+        done('continue');
+        return true;
+      }
+      if (c === 'r' || c === 'rerun' || (raw && (k === '\r' || k === '\n'))) {
+        done('rerun');
+        return true;
+      }
+      if (c === 's' || c === 'skip') {
+        done('skip');
+        return true;
+      }
+      if (c === 'q' || c === 'quit' || k === '\x03' || k === '\x04') {
+        done('quit');
+        return true;
+      }
       return false;
     };
     const onData = (d: Buffer | string) => {
       const s = d.toString();
-      if (raw) { for (const ch of s) if (key(ch)) return; return; }
+      if (raw) {
+        for (const ch of s) if (key(ch)) return;
+        return;
+      }
       buf += s;
       let i: number;
       while ((i = buf.indexOf('\n')) !== -1) {

@@ -12,7 +12,13 @@ export const REPORT_ENV = 'JURIG_START_REPORT';
 
 const rel = (file: string) => relative(process.cwd(), file) || file;
 
-const textOf = (file: string): string | null => { try { return readFileSync(file, 'utf8'); } catch { return null; } };
+const textOf = (file: string): string | null => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+};
 
 /**
  * Resolves when the file's text is no longer `before`. Its text is polled, not its stat: `fs.watchFile`

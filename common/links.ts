@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 
 export const LINKS_CHANNEL = 'jurig:files';
-export interface LinkMessage { t: 'link'; link: string; key: string }
+export interface LinkMessage {
+  t: 'link';
+  link: string;
+  key: string;
+}
 
 let channel: BroadcastChannel | null = null;
 const told = new Set<string>();
@@ -19,17 +23,27 @@ const told = new Set<string>();
 export function noticeLink(specifier: string, parentURL: string | undefined, file: string): void {
   if (!(specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:'))) return;
   let asked: string;
-  try { asked = fileURLToPath(new URL(specifier, parentURL ?? 'file:///')); } catch { return; }
+  try {
+    asked = fileURLToPath(new URL(specifier, parentURL ?? 'file:///'));
+  } catch {
+    return;
+  }
   if (asked === file) return;
   // tsx resolves `./x.js` to `x.ts`, and `./x` to `x.ts`: the link has the extension of what it points at
-  const ext = extname(file), askedExt = extname(asked);
+  const ext = extname(file),
+    askedExt = extname(asked);
   for (const p of [asked, asked.slice(0, asked.length - askedExt.length) + ext, asked + ext]) {
     if (told.has(p)) return;
     try {
       if (!lstatSync(p).isSymbolicLink() || realpathSync(p) !== file) continue;
-    } catch { continue; }
+    } catch {
+      continue;
+    }
     told.add(p);
-    if (!channel) { channel = new BroadcastChannel(LINKS_CHANNEL); channel.unref(); }
+    if (!channel) {
+      channel = new BroadcastChannel(LINKS_CHANNEL);
+      channel.unref();
+    }
     channel.postMessage({ t: 'link', link: p, key: file } satisfies LinkMessage);
     return;
   }

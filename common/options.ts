@@ -36,7 +36,11 @@ export function readOptions(): JurigOptions {
   const raw = process.env[ENV_KEY];
   let o = base;
   if (raw) {
-    try { o = { ...base, ...JSON.parse(raw) }; } catch { /* the defaults */ }
+    try {
+      o = { ...base, ...JSON.parse(raw) };
+    } catch {
+      /* the defaults */
+    }
   }
   // JURIG_WATCH adds roots, for `node --import jurig/register` as for the CLI
   for (const r of envRoots()) if (!o.roots.includes(r)) o.roots = [...o.roots, r];

@@ -19,7 +19,10 @@ export const WATCH_ENV = 'JURIG_WATCH';
 export function envRoots(cwd = process.cwd()): string[] {
   const raw = process.env[WATCH_ENV];
   if (!raw) return [];
-  return raw.split(delimiter).filter(Boolean).map((p) => resolve(cwd, p));
+  return raw
+    .split(delimiter)
+    .filter(Boolean)
+    .map((p) => resolve(cwd, p));
 }
 
 /** The root of the npm/yarn/pnpm workspace that `cwd` is in, or null. */
@@ -31,7 +34,9 @@ export function findWorkspaceRoot(cwd = process.cwd()): string | null {
       try {
         const w = (JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces;
         if (Array.isArray(w) || (w && typeof w === 'object' && Array.isArray((w as { packages?: unknown }).packages))) return dir;
-      } catch { /* not JSON: not a workspace root */ }
+      } catch {
+        /* not JSON: not a workspace root */
+      }
     }
     if (dirname(dir) === dir) return null;
   }
@@ -66,7 +71,9 @@ export function linkedReal(file: string): string | null {
         const r = realpathSync(p.dir);
         if (!(r + sep).includes(NM)) real = r;
       }
-    } catch { /* gone: not live */ }
+    } catch {
+      /* gone: not live */
+    }
     linked.set(p.dir, real);
   }
   return real === null ? null : join(real, p.rest);

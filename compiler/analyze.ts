@@ -39,14 +39,32 @@ export interface ModuleInfo {
  * snippet that sits inside that (foreign) scope: names it does not declare resolve there. With
  * `extraModuleNames`, it is the new text of some statements of a module that declares those names elsewhere.
  */
-export function analyze(js: string, ast: Program = parseModule(js), outer: Scope | null = null, extraModuleNames: Map<string, BindingKind> | null = null): ModuleInfo {
+export function analyze(
+  js: string,
+  ast: Program = parseModule(js),
+  outer: Scope | null = null,
+  extraModuleNames: Map<string, BindingKind> | null = null,
+): ModuleInfo {
   const moduleScope = outer ? new Scope('block', outer, 0, js.length, null) : new Scope('module', null, 0, js.length, null);
   const { defs, classes, scopeOf, hasModuleSyntax } = collectDefinitions(js, ast, moduleScope, extraModuleNames);
   const { refs, thisRefs, metaRefs, privateRefs, awaitTopLevel, usesCommonJs, verbatim, strings } = collectReferences(ast, moduleScope, scopeOf);
   collectCaptures(defs, refs);
   return {
-    js, defs, classes, statements: ast.body, moduleScope, refs, thisRefs, metaRefs, privateRefs, awaitTopLevel, hasModuleSyntax, usesCommonJs,
-    comments: commentsOfTree(ast), verbatim: sortPairs(verbatim), strings,
+    js,
+    defs,
+    classes,
+    statements: ast.body,
+    moduleScope,
+    refs,
+    thisRefs,
+    metaRefs,
+    privateRefs,
+    awaitTopLevel,
+    hasModuleSyntax,
+    usesCommonJs,
+    comments: commentsOfTree(ast),
+    verbatim: sortPairs(verbatim),
+    strings,
   };
 }
 

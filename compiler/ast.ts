@@ -7,9 +7,25 @@ import { ScopeSetParser } from './parser.js';
 // (acorn with its redeclaration checks in Sets: compiler/parser.ts)
 const acornParse = (input: string, options: Options) => ScopeSetParser.parse(input, options);
 import type {
-  AnonymousClassDeclaration, AnonymousFunctionDeclaration, AnyNode, ArrowFunctionExpression, ClassDeclaration, ClassExpression,
-  ExportDefaultDeclaration, ExpressionStatement, FunctionDeclaration, FunctionExpression, Identifier, Literal, MemberExpression, MethodDefinition, Pattern,
-  PrivateIdentifier, Program, Property, PropertyDefinition,
+  AnonymousClassDeclaration,
+  AnonymousFunctionDeclaration,
+  AnyNode,
+  ArrowFunctionExpression,
+  ClassDeclaration,
+  ClassExpression,
+  ExportDefaultDeclaration,
+  ExpressionStatement,
+  FunctionDeclaration,
+  FunctionExpression,
+  Identifier,
+  Literal,
+  MemberExpression,
+  MethodDefinition,
+  Pattern,
+  PrivateIdentifier,
+  Program,
+  Property,
+  PropertyDefinition,
 } from 'acorn';
 
 export type * from 'acorn';
@@ -29,7 +45,14 @@ const commentsOf = new WeakMap<Program, number[]>();
 
 export function parseModule(js: string): Program {
   const comments: number[] = [];
-  const ast = acornParse(js, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true, onComment: (_b, _t, s, e) => { comments.push(s, e); } });
+  const ast = acornParse(js, {
+    ecmaVersion: 'latest',
+    sourceType: 'module',
+    allowHashBang: true,
+    onComment: (_b, _t, s, e) => {
+      comments.push(s, e);
+    },
+  });
   commentsOf.set(ast, comments);
   return ast;
 }
@@ -37,7 +60,15 @@ export function parseModule(js: string): Program {
 /** CommonJS code: a (possibly sloppy) function body, where a top-level `return` is allowed. */
 export function parseScript(js: string): Program {
   const comments: number[] = [];
-  const ast = acornParse(js, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true, onComment: (_b, _t, s, e) => { comments.push(s, e); } });
+  const ast = acornParse(js, {
+    ecmaVersion: 'latest',
+    sourceType: 'script',
+    allowHashBang: true,
+    allowReturnOutsideFunction: true,
+    onComment: (_b, _t, s, e) => {
+      comments.push(s, e);
+    },
+  });
   commentsOf.set(ast, comments);
   return ast;
 }
@@ -78,7 +109,7 @@ export function declarationOf(st: TopLevel): TopLevel | ExportDefaultDeclaration
 
 /** The module an import or re-export reads (`import … from 'x'`, `export … from 'x'`), if any. */
 export function moduleSource(st: TopLevel): Literal | null {
-  return st.type === 'ImportDeclaration' || st.type === 'ExportNamedDeclaration' || st.type === 'ExportAllDeclaration' ? st.source ?? null : null;
+  return st.type === 'ImportDeclaration' || st.type === 'ExportNamedDeclaration' || st.type === 'ExportAllDeclaration' ? (st.source ?? null) : null;
 }
 
 /** The name an import or export specifier gives (`a` in `{ a as b }`, `'a b'` in `{ 'a b' as c }`). */
@@ -117,11 +148,21 @@ export function walk(node: AnyNode | null | undefined, enter: (n: AnyNode) => un
 export function patternNames(p: Pattern | null | undefined, out: string[] = []): string[] {
   if (!p) return out;
   switch (p.type) {
-    case 'Identifier': out.push(p.name); break;
-    case 'ObjectPattern': for (const pr of p.properties) patternNames(pr.type === 'RestElement' ? pr.argument : pr.value, out); break;
-    case 'ArrayPattern': for (const e of p.elements) if (e) patternNames(e, out); break;
-    case 'RestElement': patternNames(p.argument, out); break;
-    case 'AssignmentPattern': patternNames(p.left, out); break;
+    case 'Identifier':
+      out.push(p.name);
+      break;
+    case 'ObjectPattern':
+      for (const pr of p.properties) patternNames(pr.type === 'RestElement' ? pr.argument : pr.value, out);
+      break;
+    case 'ArrayPattern':
+      for (const e of p.elements) if (e) patternNames(e, out);
+      break;
+    case 'RestElement':
+      patternNames(p.argument, out);
+      break;
+    case 'AssignmentPattern':
+      patternNames(p.left, out);
+      break;
   }
   return out;
 }

@@ -9,15 +9,25 @@ import { GUARD_END } from './names.js';
 // then replacements. `depth` orders nested openings/closings.
 export const Order = { Close: 0, Open: 2000, Replace: 4000 } as const;
 
-export interface Edit { start: number; end: number; text: string; order: number; seq: number }
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+  order: number;
+  seq: number;
+}
 
 export class Edits {
   readonly list: Edit[] = [];
   insert(pos: number, text: string, order: number = Order.Open): void {
     this.list.push({ start: pos, end: pos, text, order, seq: this.list.length });
   }
-  open(pos: number, text: string, depth: number): void { this.insert(pos, text, Order.Open + depth); }
-  close(pos: number, text: string, depth: number): void { this.insert(pos, text, Order.Close + (1000 - depth)); }
+  open(pos: number, text: string, depth: number): void {
+    this.insert(pos, text, Order.Open + depth);
+  }
+  close(pos: number, text: string, depth: number): void {
+    this.insert(pos, text, Order.Close + (1000 - depth));
+  }
   replace(start: number, end: number, text: string): void {
     this.list.push({ start, end, text, order: Order.Replace, seq: this.list.length });
   }
@@ -50,10 +60,17 @@ export function decodeMappings(mappings: string): BaseMap {
 export function identityMap(src: string): BaseMap {
   const lines: BaseMap = [];
   let line: SourceMapSegment[] = [];
-  let l = 0, lineStart = 0;
+  let l = 0,
+    lineStart = 0;
   const re = /\n|[\p{L}\p{N}_$]+|[^\s\p{L}\p{N}_$]/gu;
   for (let m = re.exec(src); m; m = re.exec(src)) {
-    if (m[0] === '\n') { lines.push(line); line = []; l++; lineStart = m.index + 1; continue; }
+    if (m[0] === '\n') {
+      lines.push(line);
+      line = [];
+      l++;
+      lineStart = m.index + 1;
+      continue;
+    }
     const col = m.index - lineStart;
     line.push([col, 0, l, col]);
   }
@@ -83,7 +100,14 @@ export function composeMap(o: MapOptions): SourceMapV3 {
   return mapOfLines(o.source, composeMapLines(o));
 }
 
-export interface SourceMapV3 { version: 3; sources: string[]; names: string[]; mappings: string; ignoreList?: number[]; x_google_ignoreList?: number[] }
+export interface SourceMapV3 {
+  version: 3;
+  sources: string[];
+  names: string[];
+  mappings: string;
+  ignoreList?: number[];
+  x_google_ignoreList?: number[];
+}
 
 /**
  * The map of `lines` for `source`. jurig's guards at the top of function bodies map to a second source, the
@@ -99,7 +123,8 @@ export function mapOfLines(source: string, lines: SourceMapSegment[][]): SourceM
 
 /** composeMap's mappings, decoded (a line's segments per generated line), for maps put together by the caller. */
 export function composeMapLines(o: Omit<MapOptions, 'source'>): SourceMapSegment[][] {
-  const from = o.from ?? 0, to = o.to ?? o.baseText.length;
+  const from = o.from ?? 0,
+    to = o.to ?? o.baseText.length;
   const starts = o.baseLineStarts ?? lineStartsOf(o.baseText);
   const prefix = o.prefix ?? '';
   // generated line/col of the prefix end
@@ -186,10 +211,12 @@ export function composeMapLines(o: Omit<MapOptions, 'source'>): SourceMapSegment
 }
 
 function lineIndex(starts: number[], pos: number): number {
-  let lo = 0, hi = starts.length - 1;
+  let lo = 0,
+    hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= pos) lo = mid; else hi = mid - 1;
+    if (starts[mid] <= pos) lo = mid;
+    else hi = mid - 1;
   }
   return lo;
 }

@@ -20,12 +20,19 @@ export function moduleTag(url: string): string {
 }
 
 export type Format = 'module' | 'commonjs';
-export interface Analysed { js: string; base: BaseMap; info: ModuleInfo; format: Format }
+export interface Analysed {
+  js: string;
+  base: BaseMap;
+  info: ModuleInfo;
+  format: Format;
+}
 
 /** A file jurig runs but cannot make live (it is left to tsx); the message says why. A save that turns a
  * file into one is refused with it. */
 export class NotLive extends CompileError {
-  constructor(message: string) { super(message, 1, 1, ''); }
+  constructor(message: string) {
+    super(message, 1, 1, '');
+  }
 }
 
 const CJS_GLOBALS = ['require', '__filename', '__dirname'];
@@ -54,7 +61,11 @@ export function analyseSource(source: string, file: string): Analysed {
       ast = parseScript(js);
     } catch (scriptError) {
       let esm = false;
-      try { esm = analyze(js, parseModule(js)).hasModuleSyntax; } catch { /* a plain syntax error */ }
+      try {
+        esm = analyze(js, parseModule(js)).hasModuleSyntax;
+      } catch {
+        /* a plain syntax error */
+      }
       if (esm) throw new NotLive('it uses import/export in a CommonJS file (tsx compiles it to require)');
       throw scriptError;
     }
@@ -67,7 +78,11 @@ export function analyseSource(source: string, file: string): Analysed {
   } catch (moduleError) {
     if (file.endsWith('.mjs') || file.endsWith('.mts')) throw moduleError;
     let info: ModuleInfo;
-    try { info = analyze(js, parseScript(js)); } catch { throw moduleError; }
+    try {
+      info = analyze(js, parseScript(js));
+    } catch {
+      throw moduleError;
+    }
     if (!info.usesCommonJs) throw moduleError; // not CommonJS either: report it as the module it looks like
     return { js, base, info, format: 'commonjs' };
   }
@@ -79,7 +94,9 @@ export function analyseSource(source: string, file: string): Analysed {
     try {
       const cjsInfo = analyze(cjs.js, parseScript(cjs.js));
       if (!cjsInfo.hasModuleSyntax) return { js: cjs.js, base: cjs.base, info: cjsInfo, format: 'commonjs' };
-    } catch { /* not a script after all: an ES module */ }
+    } catch {
+      /* not a script after all: an ES module */
+    }
   }
   if (info.hasModuleSyntax && !esmOnly && info.usesCommonJs) {
     const free = freeCommonJsNames(info);
@@ -97,7 +114,8 @@ export function sourceOffset(an: Analysed, source: string, jsOffset: number): nu
 /** sourceOffset for many offsets of one version: the line tables are looked up once. */
 export function sourceOffsets(an: Analysed, source: string): (jsOffset: number) => number | null {
   if (an.js === source || an.base.length === 0) return (o) => o;
-  const jsStarts = cachedLineStarts(an.js), srcStarts = cachedLineStarts(source);
+  const jsStarts = cachedLineStarts(an.js),
+    srcStarts = cachedLineStarts(source);
   return (jsOffset) => {
     const l = lineIndex(jsStarts, jsOffset);
     const col = jsOffset - jsStarts[l];
@@ -135,7 +153,8 @@ function commonJsScope(info: ModuleInfo, file: string): string {
 export function withoutBoundImports(program: Program, running: ModuleInfo): Program | null {
   const imports = program.body.filter((st) => st.type === 'ImportDeclaration');
   if (imports.length === 0) return program;
-  const key = (source: unknown, sp: ImportDeclaration['specifiers'][number]) => `${String(source)}\0${sp.type}\0${sp.type === 'ImportSpecifier' ? specifierName(sp.imported) : ''}\0${sp.local.name}`;
+  const key = (source: unknown, sp: ImportDeclaration['specifiers'][number]) =>
+    `${String(source)}\0${sp.type}\0${sp.type === 'ImportSpecifier' ? specifierName(sp.imported) : ''}\0${sp.local.name}`;
   const have = new Set<string>();
   for (const st of running.statements) if (st.type === 'ImportDeclaration') for (const sp of st.specifiers) have.add(key(st.source.value, sp));
   for (const st of imports) for (const sp of st.specifiers) if (!have.has(key(st.source.value, sp))) return null;
@@ -158,7 +177,10 @@ export function transformModule(source: string, file: string, url: string): Tran
   const { edits, prelude, appendix } = instrumentModule(info, hashSource(source), moduleTag(url), meta, format === 'module');
   // the prelude goes first: after a hashbang line and a directive prologue ('use strict') if any
   let at = js.startsWith('#!') ? js.indexOf('\n') + 1 || js.length : 0;
-  for (const st of info.statements) { if (!isDirective(st)) break; at = st.end; }
+  for (const st of info.statements) {
+    if (!isDirective(st)) break;
+    at = st.end;
+  }
   edits.insert(at, (format === 'module' ? commonJsScope(info, file) : '') + prelude, -1);
   const sorted = edits.sorted();
   const code = applyEdits(js, sorted);
@@ -173,7 +195,14 @@ export function originalPos(an: Analysed, offset: number): { line: number; colum
   const col = offset - starts[l];
   const segs = an.base[l] ?? [];
   let best: readonly number[] | null = null;
-  for (const s of segs) { if (s[0] <= col && s.length >= 4) best = s; else if (s[0] > col) break; }
-  if (!best) for (let k = l - 1; k >= 0 && !best; k--) { const prev = an.base[k]; if (prev?.length) best = prev[prev.length - 1]; }
+  for (const s of segs) {
+    if (s[0] <= col && s.length >= 4) best = s;
+    else if (s[0] > col) break;
+  }
+  if (!best)
+    for (let k = l - 1; k >= 0 && !best; k--) {
+      const prev = an.base[k];
+      if (prev?.length) best = prev[prev.length - 1];
+    }
   return best && best.length >= 4 ? { line: best[2] + 1, column: best[3] + 1 } : { line: l + 1, column: col + 1 };
 }

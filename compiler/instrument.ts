@@ -12,7 +12,18 @@
 // Every text the loader inserts ends in a marker, so Function.prototype.toString can show the code as
 // written (runtime/to-string.ts).
 import type { Def, ModuleInfo } from './analyze.js';
-import { type AwaitExpression, type ForOfStatement, type FunctionNode, isDirective, moduleSource, type Pattern, patternNames, specifierName, type TopLevel, walk } from './ast.js';
+import {
+  type AwaitExpression,
+  type ForOfStatement,
+  type FunctionNode,
+  isDirective,
+  moduleSource,
+  type Pattern,
+  patternNames,
+  specifierName,
+  type TopLevel,
+  walk,
+} from './ast.js';
 import { Edits } from './edits.js';
 import { builtinModules } from 'node:module';
 
@@ -33,7 +44,8 @@ export interface Layout {
 }
 
 export function layoutOf(d: Def, js: string): Layout {
-  let args = '', params = '';
+  let args = '',
+    params = '';
   if (d.kind === 'arrow') {
     if (d.simpleParams) {
       args = d.fn.params.map(simpleArg).join(',');
@@ -107,7 +119,8 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
   const target = layout.conv === 'factory' ? `${cell}.${CELL_SLOT}(${acc})` : `${cell}.${CELL_SLOT}`;
   let call: string;
   if (d.kind === 'constructor' && d.derived) call = `${target}((...__jurig$a)=>(super(...__jurig$a),this),new.target,arguments)`;
-  else if (d.kind === 'function' && !fn.async && !fn.generator) call = `new.target?Reflect.construct(${target},arguments,new.target):${target}.apply(this,arguments)`;
+  else if (d.kind === 'function' && !fn.async && !fn.generator)
+    call = `new.target?Reflect.construct(${target},arguments,new.target):${target}.apply(this,arguments)`;
   else call = `${target}.apply(this,arguments)`;
   if (fn.async && fn.generator) {
     edits.open(at, `${lead}if(${test})${asyncGeneratorDriver(call)}${GUARD_END}`, depth);
@@ -120,8 +133,14 @@ export function insertGuard(edits: Edits, d: Def, cell: string, layout: Layout, 
 /** Where a guard goes: after the body's `{` and its directive prologue ('use strict' must stay first);
  * asi: the last directive has no `;` of its own. */
 function bodyStart(fn: FunctionNode): { at: number; asi: boolean } {
-  let at = fn.body.start + 1, asi = false;
-  if (fn.body.type === 'BlockStatement') for (const st of fn.body.body) { if (!isDirective(st)) break; at = st.end; asi = st.expression.end === st.end; }
+  let at = fn.body.start + 1,
+    asi = false;
+  if (fn.body.type === 'BlockStatement')
+    for (const st of fn.body.body) {
+      if (!isDirective(st)) break;
+      at = st.end;
+      asi = st.expression.end === st.end;
+    }
   return { at, asi };
 }
 
@@ -138,11 +157,22 @@ export function classRegistration(path: string, withEval: boolean): string {
  */
 export function earlyDefs(info: ModuleInfo): Set<Def> {
   // a module that statically imports nothing but Node's builtins cannot be part of an import cycle
-  if (info.statements.every((st) => { const source = moduleSource(st); return !source || isBuiltin(String(source.value)); })) return new Set();
+  if (
+    info.statements.every((st) => {
+      const source = moduleSource(st);
+      return !source || isBuiltin(String(source.value));
+    })
+  )
+    return new Set();
   const hoisted = new Map<string, Def>();
   for (const d of info.defs) if (d.hoisted && d.fn.id) hoisted.set(d.fn.id.name, d);
   const work: Def[] = [];
-  const mark = (d: Def | undefined) => { if (d && !out.has(d)) { out.add(d); work.push(d); } };
+  const mark = (d: Def | undefined) => {
+    if (d && !out.has(d)) {
+      out.add(d);
+      work.push(d);
+    }
+  };
   const out = new Set<Def>();
   for (const st of info.statements) {
     if (st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration') {
@@ -176,9 +206,19 @@ export function exportedLocals(info: ModuleInfo): Set<string> {
 }
 
 /** The loader's instrumentation of a whole module. Returns the edits over info.js. */
-export function instrumentModule(info: ModuleInfo, hash: string, tag: string, meta = 'import.meta', esm = true): { edits: Edits; prelude: string; appendix: string } {
+export function instrumentModule(
+  info: ModuleInfo,
+  hash: string,
+  tag: string,
+  meta = 'import.meta',
+  esm = true,
+): { edits: Edits; prelude: string; appendix: string } {
   const edits = new Edits();
-  const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
+  const depthOf = (d: Def) => {
+    let n = 0;
+    for (let p = d.parent; p; p = p.parent) n++;
+    return n;
+  };
   // CommonJS modules run top to bottom: nothing of theirs is callable before their prelude
   const early = esm ? earlyDefs(info) : new Set<Def>();
   // cell names carry a tag of the module, so toString() can find the cell of a function it is given
@@ -191,7 +231,12 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
   const exported = exportedLocals(info);
   for (const st of info.statements) {
     const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
-    if (decl && decl.type === 'VariableDeclaration' && decl.kind === 'const' && decl.declarations.some((x) => patternNames(x.id).some((n) => exported.has(n)))) {
+    if (
+      decl &&
+      decl.type === 'VariableDeclaration' &&
+      decl.kind === 'const' &&
+      decl.declarations.some((x) => patternNames(x.id).some((n) => exported.has(n)))
+    ) {
       edits.replace(decl.start, decl.start + 5, 'let  ');
     }
   }
@@ -200,7 +245,9 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
   const consts = info.defs.map((d) => `${name(d)}={${CELL_SLOT}:void 0}`);
   // `?.`: a module that jurig's own code imports before the runtime starts (when the user watches that
   // package) runs without being registered
-  consts.push(`${MODULE}=globalThis[Symbol.for(${JSON.stringify(RUNTIME_KEY)})]?.m(${meta},${EVAL_HOOK},[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`);
+  consts.push(
+    `${MODULE}=globalThis[Symbol.for(${JSON.stringify(RUNTIME_KEY)})]?.m(${meta},${EVAL_HOOK},[${info.defs.map(name).join(',')}],${JSON.stringify(hash)},${JSON.stringify(tag)})`,
+  );
   const prelude = `const ${consts.join(',')};${early.size ? `var ${LIVE_FLAG}=!0;` : ''}`;
   const appendix = `\nfunction ${EVAL_HOOK}(${EVAL_CODE}){return eval(${EVAL_CODE})}` + markers;
   return { edits, prelude, appendix };
@@ -208,8 +255,13 @@ export function instrumentModule(info: ModuleInfo, hash: string, tag: string, me
 
 export /** The refs (or this-refs) whose node starts inside [start, end), from a list sorted by position. */
 function inRange<T extends { node: { start: number } }>(sorted: T[], start: number, end: number): T[] {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m].node.start < start) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = sorted.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (sorted[m].node.start < start) lo = m + 1;
+    else hi = m;
+  }
   const out: T[] = [];
   for (let i = lo; i < sorted.length && sorted[i].node.start < end; i++) out.push(sorted[i]);
   return out;
@@ -232,13 +284,24 @@ export function canCall(st: TopLevel): boolean {
   let found = false;
   walk(st, (n) => {
     if (found || FUNCTIONS.has(n.type)) return false;
-    if (CALLS.has(n.type)) { found = true; return false; }
+    if (CALLS.has(n.type)) {
+      found = true;
+      return false;
+    }
   });
   return found;
 }
 
 /** Brackets around the top-level awaits in [start, end): `resume(await leave(X),arg)`. */
-export function awaitBrackets(awaits: readonly (AwaitExpression | ForOfStatement)[], start: number, end: number, edits: Edits, leave: string, resume: string, arg: string): number {
+export function awaitBrackets(
+  awaits: readonly (AwaitExpression | ForOfStatement)[],
+  start: number,
+  end: number,
+  edits: Edits,
+  leave: string,
+  resume: string,
+  arg: string,
+): number {
   const inside = awaits.filter((a): a is AwaitExpression => a.type === 'AwaitExpression' && a.start >= start && a.end <= end);
   for (const a of inside) {
     const depth = 2 * inside.filter((b) => b !== a && b.start <= a.start && a.end <= b.end).length;
@@ -252,7 +315,8 @@ export function awaitBrackets(awaits: readonly (AwaitExpression | ForOfStatement
 
 /** Insert the statement markers; returns the text to append after the module body ('' if none). */
 function statementMarkers(info: ModuleInfo, edits: Edits): string {
-  let any = false, awaits = 0;
+  let any = false,
+    awaits = 0;
   info.statements.forEach((st, i) => {
     const decl = st.type === 'ExportNamedDeclaration' || st.type === 'ExportDefaultDeclaration' ? st.declaration : st;
     if (decl?.type === 'FunctionDeclaration' || !canCall(st)) return;
@@ -261,5 +325,8 @@ function statementMarkers(info: ModuleInfo, edits: Edits): string {
     awaits += awaitBrackets(info.awaitTopLevel, st.start, st.end, edits, '__jurig$u', '__jurig$w', String(i));
   });
   if (!any) return '';
-  return `\n${MODULE}?.${M.enter}(-1);` + (awaits ? `function __jurig$u(v){${MODULE}?.${M.leave}(v);return v}function __jurig$w(v,i){${MODULE}?.${M.resume}(v,i);return v}` : '');
+  return (
+    `\n${MODULE}?.${M.enter}(-1);` +
+    (awaits ? `function __jurig$u(v){${MODULE}?.${M.leave}(v);return v}function __jurig$w(v,i){${MODULE}?.${M.resume}(v,i);return v}` : '')
+  );
 }

@@ -6,19 +6,31 @@ const byDir = new Map<string, 'module' | 'commonjs'>();
 
 export function packageType(file: string): 'module' | 'commonjs' {
   const seen: string[] = [];
-  let dir = dirname(file), type: 'module' | 'commonjs' | undefined;
+  let dir = dirname(file),
+    type: 'module' | 'commonjs' | undefined;
   for (;;) {
     type = byDir.get(dir);
     if (type) break;
     seen.push(dir);
     let text: string | null = null;
-    try { text = readFileSync(join(dir, 'package.json'), 'utf8'); } catch { /* none here: look further up */ }
+    try {
+      text = readFileSync(join(dir, 'package.json'), 'utf8');
+    } catch {
+      /* none here: look further up */
+    }
     if (text !== null) {
-      try { type = (JSON.parse(text) as { type?: unknown }).type === 'module' ? 'module' : 'commonjs'; } catch { type = 'commonjs'; }
+      try {
+        type = (JSON.parse(text) as { type?: unknown }).type === 'module' ? 'module' : 'commonjs';
+      } catch {
+        type = 'commonjs';
+      }
       break;
     }
     const up = dirname(dir);
-    if (up === dir) { type = 'commonjs'; break; }
+    if (up === dir) {
+      type = 'commonjs';
+      break;
+    }
     dir = up;
   }
   for (const d of seen) byDir.set(d, type);

@@ -8,12 +8,26 @@
 import { Parser } from 'acorn';
 
 // acorn's scope and binding flags (acorn.mjs: SCOPE_*, BIND_*)
-const SCOPE_TOP = 1, SCOPE_FUNCTION = 2, SCOPE_SIMPLE_CATCH = 32, SCOPE_CLASS_STATIC_BLOCK = 256;
+const SCOPE_TOP = 1,
+  SCOPE_FUNCTION = 2,
+  SCOPE_SIMPLE_CATCH = 32,
+  SCOPE_CLASS_STATIC_BLOCK = 256;
 const SCOPE_VAR = SCOPE_TOP | SCOPE_FUNCTION | SCOPE_CLASS_STATIC_BLOCK;
-const BIND_LEXICAL = 2, BIND_FUNCTION = 3, BIND_SIMPLE_CATCH = 4;
+const BIND_LEXICAL = 2,
+  BIND_FUNCTION = 3,
+  BIND_SIMPLE_CATCH = 4;
 
-interface Scope { flags: number; var: string[]; lexical: string[]; functions: string[] }
-interface Names { var: Set<string>; lexical: Set<string>; functions: Set<string> }
+interface Scope {
+  flags: number;
+  var: string[];
+  lexical: string[];
+  functions: string[];
+}
+interface Names {
+  var: Set<string>;
+  lexical: Set<string>;
+  functions: Set<string>;
+}
 /** What the overrides use of acorn's parser state. */
 interface Internals {
   scopeStack: Scope[];
@@ -41,38 +55,44 @@ const base = Parser.prototype as unknown as Record<string, unknown>;
 const known = typeof base.declareName === 'function' && typeof base.checkLocalExport === 'function' && typeof base.treatFunctionsAsVarInScope === 'function';
 
 export const ScopeSetParser: typeof Parser = known
-  ? class extends Parser {
-    declareName(this: Internals, name: string, bindingType: number, pos: number): void {
-      let redeclared = false;
-      if (bindingType === BIND_LEXICAL) {
-        const scope = this.currentScope(), n = names(scope);
-        redeclared = n.lexical.has(name) || n.functions.has(name) || n.var.has(name);
-        add(scope, 'lexical', name);
-        if (this.inModule && (scope.flags & SCOPE_TOP)) delete this.undefinedExports[name];
-      } else if (bindingType === BIND_SIMPLE_CATCH) {
-        add(this.currentScope(), 'lexical', name);
-      } else if (bindingType === BIND_FUNCTION) {
-        const scope = this.currentScope(), n = names(scope);
-        redeclared = this.treatFunctionsAsVar ? n.lexical.has(name) : n.lexical.has(name) || n.var.has(name);
-        add(scope, 'functions', name);
-      } else {
-        for (let i = this.scopeStack.length - 1; i >= 0; --i) {
-          const scope = this.scopeStack[i], n = names(scope);
-          if ((n.lexical.has(name) && !((scope.flags & SCOPE_SIMPLE_CATCH) && scope.lexical[0] === name)) || (!this.treatFunctionsAsVarInScope(scope) && n.functions.has(name))) {
-            redeclared = true;
-            break;
+  ? (class extends Parser {
+      declareName(this: Internals, name: string, bindingType: number, pos: number): void {
+        let redeclared = false;
+        if (bindingType === BIND_LEXICAL) {
+          const scope = this.currentScope(),
+            n = names(scope);
+          redeclared = n.lexical.has(name) || n.functions.has(name) || n.var.has(name);
+          add(scope, 'lexical', name);
+          if (this.inModule && scope.flags & SCOPE_TOP) delete this.undefinedExports[name];
+        } else if (bindingType === BIND_SIMPLE_CATCH) {
+          add(this.currentScope(), 'lexical', name);
+        } else if (bindingType === BIND_FUNCTION) {
+          const scope = this.currentScope(),
+            n = names(scope);
+          redeclared = this.treatFunctionsAsVar ? n.lexical.has(name) : n.lexical.has(name) || n.var.has(name);
+          add(scope, 'functions', name);
+        } else {
+          for (let i = this.scopeStack.length - 1; i >= 0; --i) {
+            const scope = this.scopeStack[i],
+              n = names(scope);
+            if (
+              (n.lexical.has(name) && !(scope.flags & SCOPE_SIMPLE_CATCH && scope.lexical[0] === name)) ||
+              (!this.treatFunctionsAsVarInScope(scope) && n.functions.has(name))
+            ) {
+              redeclared = true;
+              break;
+            }
+            add(scope, 'var', name);
+            if (this.inModule && scope.flags & SCOPE_TOP) delete this.undefinedExports[name];
+            if (scope.flags & SCOPE_VAR) break;
           }
-          add(scope, 'var', name);
-          if (this.inModule && (scope.flags & SCOPE_TOP)) delete this.undefinedExports[name];
-          if (scope.flags & SCOPE_VAR) break;
         }
+        if (redeclared) this.raiseRecoverable(pos, `Identifier '${name}' has already been declared`);
       }
-      if (redeclared) this.raiseRecoverable(pos, `Identifier '${name}' has already been declared`);
-    }
 
-    checkLocalExport(this: Internals, id: { name: string }): void {
-      const n = names(this.scopeStack[0]);
-      if (!n.lexical.has(id.name) && !n.var.has(id.name)) this.undefinedExports[id.name] = id;
-    }
-  } as unknown as typeof Parser
+      checkLocalExport(this: Internals, id: { name: string }): void {
+        const n = names(this.scopeStack[0]);
+        if (!n.lexical.has(id.name) && !n.var.has(id.name)) this.undefinedExports[id.name] = id;
+      }
+    } as unknown as typeof Parser)
   : Parser;

@@ -22,7 +22,12 @@ export interface CompileCtx {
 }
 
 export class CannotApply extends Error {
-  constructor(message: string, readonly pos: number) { super(message); }
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -41,8 +46,14 @@ export function rewriteRange(
   const outside = (b: { scope: { start: number; end: number; foreign: boolean } }) => b.scope.foreign || b.scope.start < start || b.scope.end > end;
   const capIndex = (name: string) => (opts.captured ? opts.captured.indexOf(name) : -1);
   const names: NameCtx = {
-    read: (n) => { const i = capIndex(n); return i >= 0 ? `__jurig$s(${2 * i})` : null; },
-    write: (n, v) => { const i = capIndex(n); return i >= 0 ? `__jurig$s(${2 * i + 1},${v})` : null; },
+    read: (n) => {
+      const i = capIndex(n);
+      return i >= 0 ? `__jurig$s(${2 * i})` : null;
+    },
+    write: (n, v) => {
+      const i = capIndex(n);
+      return i >= 0 ? `__jurig$s(${2 * i + 1},${v})` : null;
+    },
   };
   const addedName = (n: string) => `${MODULE}.${M.added}[${JSON.stringify(n)}]`;
 
@@ -66,7 +77,8 @@ export function rewriteRange(
       if (i < 0) return;
       const op = node.operator;
       if (op === '=') edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},`);
-      else if (op === '&&=' || op === '||=' || op === '??=') edits.replace(node.left.start, node.right.start, `(__jurig$s(${2 * i})${op.slice(0, -1)}__jurig$s(${2 * i + 1},`);
+      else if (op === '&&=' || op === '||=' || op === '??=')
+        edits.replace(node.left.start, node.right.start, `(__jurig$s(${2 * i})${op.slice(0, -1)}__jurig$s(${2 * i + 1},`);
       else edits.replace(node.left.start, node.right.start, `__jurig$s(${2 * i + 1},__jurig$s(${2 * i})${op.slice(0, -1)}(`);
       edits.close(node.end, op === '=' ? ')' : '))', 0);
     } else if (node.type === 'UpdateExpression' && node.argument.type === 'Identifier') {
@@ -74,9 +86,13 @@ export function rewriteRange(
       if (i < 0) return;
       const op = node.operator;
       const t = '__jurig$t';
-      edits.replace(node.start, node.end, node.prefix
-        ? `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}))`
-        : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`);
+      edits.replace(
+        node.start,
+        node.end,
+        node.prefix
+          ? `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}))`
+          : `(${t}=__jurig$s(${2 * i}),__jurig$s(${2 * i + 1},${op}${t}),${op === '++' ? '--' : '++'}${t})`,
+      );
     }
   };
   for (const n of findNodeCovering(info.statements, start, end)) walk(n, walkWrites);
@@ -119,7 +135,8 @@ export function rewriteRange(
   for (const r of opts.thisOwnerOutside ? inRange(info.refs, start, end) : []) {
     // `arguments` seen by an arrow belongs to the enclosing function
     if (r.name !== 'arguments' || r.binding) continue;
-    if (!insideNonArrow(info, r.node.start, start, end)) throw new CannotApply('an arrow function that uses `arguments` of its enclosing function cannot be patched live', r.node.start);
+    if (!insideNonArrow(info, r.node.start, start, end))
+      throw new CannotApply('an arrow function that uses `arguments` of its enclosing function cannot be patched live', r.node.start);
   }
   for (const m of within(info.metaRefs, (m) => m.start, start, end)) if (m.end <= end) edits.replace(m.start, m.end, `${MODULE}.${M.meta}`);
 
@@ -127,40 +144,53 @@ export function rewriteRange(
   for (const p of ctx.virtualPrivate ? inRange(info.privateRefs, start, end) : []) {
     const key = ctx.virtualPrivate!(p);
     if (key === null) continue;
-    const k = JSON.stringify(key), name = JSON.stringify('#' + p.name);
+    const k = JSON.stringify(key),
+      name = JSON.stringify('#' + p.name);
     switch (p.role) {
-      case 'call': { // o.#m(a) → __jurig$m.vp(K,"#m").call(o,a)
-        const n = p.node, args = p.parent.arguments;
+      case 'call': {
+        // o.#m(a) → __jurig$m.vp(K,"#m").call(o,a)
+        const n = p.node,
+          args = p.parent.arguments;
         edits.insert(n.object.start, `${MODULE}.${M.privateMethod}(${k},${name}).call(`, -1);
         edits.replace(n.object.end, args.length ? args[0].start : p.parent.end - 1, args.length ? ',' : '');
         break;
       }
-      case 'get': { // o.#x → __jurig$m.vpg(K,"#x",o)
+      case 'get': {
+        // o.#x → __jurig$m.vpg(K,"#x",o)
         const n = p.node;
         edits.insert(n.object.start, `${MODULE}.${M.privateGet}(${k},${name},`, -1);
         edits.replace(n.object.end, n.end, ')');
         break;
       }
-      case 'set': { // o.#x = v → __jurig$m.vps(K,"#x",o,v)
+      case 'set': {
+        // o.#x = v → __jurig$m.vps(K,"#x",o,v)
         const n = p.node;
         edits.insert(n.object.start, `${MODULE}.${M.privateSet}(${k},${name},`, -1);
         edits.replace(n.object.end, p.parent.right.start, ',');
         edits.close(p.parent.end, ')', 0);
         break;
       }
-      case 'in': { // #x in o → __jurig$m.vpin(K,o)
+      case 'in': {
+        // #x in o → __jurig$m.vpin(K,o)
         const n = p.node;
         edits.replace(n.start, n.right.start, `${MODULE}.${M.privateIn}(${k},`);
         edits.close(n.end, ')', 0);
         break;
       }
       default:
-        throw new CannotApply(`uses #${p.name}, a private member added by a save, in a way jurig cannot apply live (optional chaining, compound assignment, ++/--); restart to apply`, p.node.start);
+        throw new CannotApply(
+          `uses #${p.name}, a private member added by a save, in a way jurig cannot apply live (optional chaining, compound assignment, ++/--); restart to apply`,
+          p.node.start,
+        );
     }
   }
 
   // nested definitions get guards bound to their cells
-  const depthOf = (d: Def) => { let n = 0; for (let p = d.parent; p; p = p.parent) n++; return n; };
+  const depthOf = (d: Def) => {
+    let n = 0;
+    for (let p = d.parent; p; p = p.parent) n++;
+    return n;
+  };
   // (an arrow's guard passes the arrow's `this` on: in code compiled here that is `__jurig$this` when the
   // function that binds it is outside the range, as for the arrow's own uses of `this` above)
   const guardThis = (d: Def): string => {
@@ -178,7 +208,8 @@ export function rewriteRange(
     const { cell, layout } = ctx.nested(d);
     insertGuard(edits, d, cell, layout, names, depthOf(d), false, guardThis(d));
   }
-  for (const c of within(info.classes, (c) => c.node.start, start, end)) if (c.node.end <= end) edits.insert(c.bodyStart, classRegistration(ctx.classKey(c), c.hasPrivate));
+  for (const c of within(info.classes, (c) => c.node.start, start, end))
+    if (c.node.end <= end) edits.insert(c.bodyStart, classRegistration(ctx.classKey(c), c.hasPrivate));
   return edits;
 }
 
@@ -190,8 +221,13 @@ const sortedBy = new WeakMap<object, unknown[]>();
 function within<T extends object>(list: T[], at: (x: T) => number, start: number, end: number): T[] {
   let sorted = sortedBy.get(list) as T[] | undefined;
   if (!sorted) sortedBy.set(list, (sorted = [...list].sort((a, b) => at(a) - at(b))));
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (at(sorted[m]) < start) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = sorted.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (at(sorted[m]) < start) lo = m + 1;
+    else hi = m;
+  }
   const out: T[] = [];
   for (let i = lo; i < sorted.length && at(sorted[i]) < end; i++) out.push(sorted[i]);
   return out;
@@ -199,7 +235,10 @@ function within<T extends object>(list: T[], at: (x: T) => number, start: number
 
 function refIndex(info: ModuleInfo): Map<Identifier, Ref> {
   let m = refIndexCache.get(info);
-  if (!m) { m = new Map(info.refs.map((r) => [r.node, r])); refIndexCache.set(info, m); }
+  if (!m) {
+    m = new Map(info.refs.map((r) => [r.node, r]));
+    refIndexCache.set(info, m);
+  }
   return m;
 }
 
@@ -223,7 +262,10 @@ function isShorthand(info: ModuleInfo, id: Identifier): boolean {
   let set = shorthandCache.get(info);
   if (!set) {
     const s = (set = new Set());
-    for (const st of info.statements) walk(st, (n) => { if (n.type === 'Property' && n.shorthand) s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value); });
+    for (const st of info.statements)
+      walk(st, (n) => {
+        if (n.type === 'Property' && n.shorthand) s.add(n.value.type === 'AssignmentPattern' ? n.value.left : n.value);
+      });
     shorthandCache.set(info, set);
   }
   return set.has(id);
@@ -233,14 +275,21 @@ function isShorthand(info: ModuleInfo, id: Identifier): boolean {
 function findNodeCovering(statements: TopLevel[], start: number, end: number): AnyNode[] {
   const out: AnyNode[] = [];
   const visit = (n: AnyNode) => {
-    if (n.start >= start && n.end <= end) { out.push(n); return false; }
+    if (n.start >= start && n.end <= end) {
+      out.push(n);
+      return false;
+    }
     if (n.end <= start || n.start >= end) return false;
   };
   // a module's statements are in order: only those overlapping the range are walked (a patch of each of
   // 2,500 functions would otherwise walk past every statement for each)
-  let lo = 0, hi = statements.length;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (statements[m].end <= start) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = statements.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (statements[m].end <= start) lo = m + 1;
+    else hi = m;
+  }
   for (let i = lo; i < statements.length && statements[i].start < end; i++) walk(statements[i], visit);
   return out;
 }
-

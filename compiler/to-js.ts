@@ -20,10 +20,18 @@ export function needsCompile(file: string): boolean {
   return isTypeScript(file) || file.endsWith('.jsx');
 }
 
-export interface JsOutput { js: string; base: BaseMap }
+export interface JsOutput {
+  js: string;
+  base: BaseMap;
+}
 
 export class CompileError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number, readonly frame: string) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+    readonly frame: string,
+  ) {
     super(message);
   }
 }
@@ -85,9 +93,13 @@ function swcError(e: unknown, source: string): CompileError {
   const text = String((e as Error)?.message ?? e).replace(/\x1b\[[0-9;]*m/g, '');
   const lines = text.split('\n');
   const msg = (lines.find((l) => /^\s*(x|×)\s/.test(l)) ?? lines[0]).replace(/^\s*(x|×)\s+/, '').trim();
-  let line = 1, column = 1;
+  let line = 1,
+    column = 1;
   const head = /\[[^\]]*?:(\d+):(\d+)\]/.exec(text);
-  if (head) { line = +head[1]; column = +head[2]; }
+  if (head) {
+    line = +head[1];
+    column = +head[2];
+  }
   // the caret line follows the numbered line the label is on
   const numbered = /^\s*(\d+)\s+\|/;
   for (let i = 0; i < lines.length; i++) {
@@ -108,14 +120,27 @@ const FRAME_WIDTH = 100; // characters of a long line shown around the column
 // C0/C1 controls (but tab), and the bidirectional overrides and line separators that make a terminal show
 // text other than what the file holds
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const escapeControl = (s: string) => s.replace(CONTROL, (c) => (c.charCodeAt(0) <= 0xff ? '\\x' : '\\u') + c.charCodeAt(0).toString(16).padStart(c.charCodeAt(0) <= 0xff ? 2 : 4, '0'));
+const escapeControl = (s: string) =>
+  s.replace(
+    CONTROL,
+    (c) =>
+      (c.charCodeAt(0) <= 0xff ? '\\x' : '\\u') +
+      c
+        .charCodeAt(0)
+        .toString(16)
+        .padStart(c.charCodeAt(0) <= 0xff ? 2 : 4, '0'),
+  );
 
 /** A few lines around line:column (1-based) with a caret; control characters escaped, long lines cut. */
 export function codeFrame(source: string, line: number, column: number): string {
-  const from = Math.max(1, line - 2), to = line + 2;
+  const from = Math.max(1, line - 2),
+    to = line + 2;
   // the lines from..to, without splitting all of a big file
   let at = 0;
-  for (let l = 1; l < from && at !== -1; l++) { at = source.indexOf('\n', at); if (at !== -1) at++; }
+  for (let l = 1; l < from && at !== -1; l++) {
+    at = source.indexOf('\n', at);
+    if (at !== -1) at++;
+  }
   const lines: string[] = [];
   for (let l = from; l <= to && at !== -1 && at <= source.length; l++) {
     const e = source.indexOf('\n', at);

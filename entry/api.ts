@@ -46,10 +46,10 @@ export async function register(options: RegisterOptions = {}): Promise<Registrat
     try {
       await import(new URL('./register.js', import.meta.url).href);
     } finally {
-      if (saved === undefined) delete process.env[ENV_KEY]; else process.env[ENV_KEY] = saved;
+      if (saved === undefined) delete process.env[ENV_KEY];
+      else process.env[ENV_KEY] = saved;
     }
   }
   const g = requireRuntime();
   return { options: o, close: () => g.close() };
 }
-

@@ -78,7 +78,10 @@ export function splitArgs(argv: string[]): { own: string[]; node: string[]; scri
   const testing = argv.slice(0, end === -1 ? argv.length : end).includes('--test');
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (testing && a === '--watch') { own.push('--test-watch'); continue; }
+    if (testing && a === '--watch') {
+      own.push('--test-watch');
+      continue;
+    }
     if (a === '--') return { own, node, script: argv[i + 1] ?? null, rest: argv.slice(i + 2) };
     if (!a.startsWith('-') || a === '-') return { own, node, script: a, rest: argv.slice(i + 1) };
     const into = isOwn(a) ? own : node;
@@ -109,7 +112,8 @@ function inheritLoaderInWorkers(): void {
 }
 
 async function main(): Promise<void> {
-  const startArgs = process.argv.slice(2), startExecArgv = [...process.execArgv];
+  const startArgs = process.argv.slice(2),
+    startExecArgv = [...process.execArgv];
   // set when this process was started again after a start-up error was fixed (cli/wait-for-fix.ts)
   const report = process.env[REPORT_ENV];
   delete process.env[REPORT_ENV];
@@ -122,7 +126,10 @@ async function main(): Promise<void> {
   } catch (e) {
     fail((e as Error).message);
   }
-  if (values.help) { process.stdout.write(HELP); return; }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
   if (values.version) {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
     process.stdout.write(`jurig ${pkg.version}\n`);
@@ -153,7 +160,10 @@ async function main(): Promise<void> {
   if (values.m) options.module = values.m;
   if (values['test-watch'] && !values.test) fail('--test-watch goes with --test');
   // with -m there is no script: every argument after the module goes to process.argv
-  if (values.m && script !== null) { rest = [script, ...rest]; script = null; }
+  if (values.m && script !== null) {
+    rest = [script, ...rest];
+    script = null;
+  }
 
   if (script === null && !values.m && !values.test) options.interactive = true;
 
@@ -167,7 +177,7 @@ async function main(): Promise<void> {
   if (values.test) {
     // every argument after the options is a test file, folder or glob
     const patterns = script === null ? [] : [script, ...rest];
-    const { runTests } = await import(new URL('../cli/test-loop.js', import.meta.url).href) as typeof import('../cli/test-loop.js');
+    const { runTests } = (await import(new URL('../cli/test-loop.js', import.meta.url).href)) as typeof import('../cli/test-loop.js');
     await runTests({ patterns, watch: !!values['test-watch'], roots: options.roots, inThreadHooks: hooksInThread });
     return;
   }
@@ -195,8 +205,13 @@ async function main(): Promise<void> {
 async function runScript(file: string, formatOf: (file: string) => string | null): Promise<void> {
   // a CommonJS script is the main module, as under node (`require.main === module`); an ES module is imported
   let format = null;
-  try { format = formatOf(file); } catch { /* does not compile: the import reports it as it always does */ }
-  if (format === 'commonjs') (createRequire(import.meta.url)('node:module') as { _load(f: string, parent: null, isMain: boolean): unknown })._load(file, null, true);
+  try {
+    format = formatOf(file);
+  } catch {
+    /* does not compile: the import reports it as it always does */
+  }
+  if (format === 'commonjs')
+    (createRequire(import.meta.url)('node:module') as { _load(f: string, parent: null, isMain: boolean): unknown })._load(file, null, true);
   else await import(pathToFileURL(file).href);
 }
 

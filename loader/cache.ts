@@ -14,18 +14,29 @@ export class TransformCache {
   }
   get(key: string): string | null {
     if (!this.dir) return null;
-    try { return readFileSync(join(this.dir, key + '.js'), 'utf8'); } catch { return null; }
+    try {
+      return readFileSync(join(this.dir, key + '.js'), 'utf8');
+    } catch {
+      return null;
+    }
   }
   set(key: string, code: string): void {
     if (!this.dir) return;
     if (!this.made) {
-      try { mkdirSync(this.dir, { recursive: true }); } catch { this.dir = null; return; }
+      try {
+        mkdirSync(this.dir, { recursive: true });
+      } catch {
+        this.dir = null;
+        return;
+      }
       this.made = true;
     }
     try {
       const tmp = join(this.dir, `${key}.${process.pid}.tmp`);
       writeFileSync(tmp, code);
       renameSync(tmp, join(this.dir, key + '.js')); // atomic: readers never see a half-written entry
-    } catch { /* read-only or full disk: run uncached */ }
+    } catch {
+      /* read-only or full disk: run uncached */
+    }
   }
 }

@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Loader } from './load.js';
 
-interface CjsModule { _compile(code: string, filename: string): unknown }
+interface CjsModule {
+  _compile(code: string, filename: string): unknown;
+}
 type Compile = (this: unknown, module: CjsModule, filename: string) => void;
 const Module = createRequire(import.meta.url)('node:module') as { _extensions: Record<string, Compile> };
 

@@ -29,7 +29,13 @@ export async function resolve(specifier: string, context: { parentURL?: string }
   const parent = context.parentURL;
   const file = instrumentedPath(out.url, loader.options);
   if (file) noticeLink(specifier, parent, file);
-  else if (parent && out.format === 'commonjs' && TYPESCRIPT.test(out.url.replace(/[?#].*$/, '')) && !out.url.includes(PREPARSE) && instrumentedPath(parent, loader.options)) {
+  else if (
+    parent &&
+    out.format === 'commonjs' &&
+    TYPESCRIPT.test(out.url.replace(/[?#].*$/, '')) &&
+    !out.url.includes(PREPARSE) &&
+    instrumentedPath(parent, loader.options)
+  ) {
     const asked = new URL(parent);
     asked.searchParams.set(PREPARSE, '1');
     out = await nextResolve(specifier, { ...context, parentURL: asked.href });

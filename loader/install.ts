@@ -60,7 +60,9 @@ if (inThreadHooks) {
   const { port1, port2 } = new MessageChannel();
   const take = (m: { file: string; reason: string }) => notLive(m.file, m.reason);
   port1.on('message', take).unref();
-  process.on('exit', () => { for (let m: { message: { file: string; reason: string } } | undefined; (m = receiveMessageOnPort(port1));) take(m.message); });
+  process.on('exit', () => {
+    for (let m: { message: { file: string; reason: string } } | undefined; (m = receiveMessageOnPort(port1)); ) take(m.message);
+  });
   nodeModule.register(new URL('./hooks-async.js', import.meta.url), { data: { options, port: port2 }, transferList: [port2] });
 }
 

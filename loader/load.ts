@@ -61,7 +61,14 @@ function rootsOf(o: JurigOptions): string[] {
   let r = realRoots.get(o);
   if (!r) {
     r = [...o.roots];
-    for (const root of o.roots) { try { const real = realpathSync(root); if (real !== root) r.push(real); } catch { /* not there (yet) */ } }
+    for (const root of o.roots) {
+      try {
+        const real = realpathSync(root);
+        if (real !== root) r.push(real);
+      } catch {
+        /* not there (yet) */
+      }
+    }
     realRoots.set(o, r);
   }
   return r;
@@ -109,7 +116,10 @@ export class Loader {
   // CLI asking for the format of its script): without a disk cache the file would be transformed twice
   private handOver = new Map<string, Loaded>();
   private reported = new Set<string>();
-  constructor(readonly options: JurigOptions, private notLive: NotLiveReporter = () => {}) {
+  constructor(
+    readonly options: JurigOptions,
+    private notLive: NotLiveReporter = () => {},
+  ) {
     this.cache = new TransformCache(options.cacheDir);
   }
 
@@ -119,11 +129,17 @@ export class Loader {
    */
   load(url: string, handOver = false): Loaded | null {
     const file = instrumentedPath(url, this.options);
-    if (!file) { this.skipped(url); return null; }
+    if (!file) {
+      this.skipped(url);
+      return null;
+    }
     const source = readFileSync(file, 'utf8');
     const key = this.cache.key([VERSION, TRANSFORM_VERSION, url, JSON.stringify(tsOptionsFor(file)), String(commonJsByPackage(file)), hashSource(source)]);
     const handed = this.handOver.get(key);
-    if (handed) { this.handOver.delete(key); return handed; }
+    if (handed) {
+      this.handOver.delete(key);
+      return handed;
+    }
     // an entry is the format on its first line ('none': left to tsx), then the code (or the reason)
     let entry = this.cache.get(key);
     if (entry === null) {
@@ -131,8 +147,12 @@ export class Loader {
       this.cache.set(key, entry);
     }
     const nl = entry.indexOf('\n');
-    const format = entry.slice(0, nl), rest = entry.slice(nl + 1);
-    if (format === 'none') { this.report(file, rest); return null; }
+    const format = entry.slice(0, nl),
+      rest = entry.slice(nl + 1);
+    if (format === 'none') {
+      this.report(file, rest);
+      return null;
+    }
     const out = { format: format as Loaded['format'], source: rest };
     if (handOver && out.format === 'commonjs' && this.handOver.size < 64) this.handOver.set(key, out);
     return out;
@@ -146,7 +166,10 @@ export class Loader {
     this.skippedFolders.add(folder);
     const rel = relative(process.cwd(), folder) || '.';
     const roots = this.options.roots.map((r) => relative(process.cwd(), r) || '.').join(', ');
-    this.report(fileURLToPath(url.replace(/(%3F|[?#]).*$/i, '')), `it is outside the watched folders (${roots}): to make ${rel} live, ${WATCH_ENV}=${rel} (for jurig and node --import jurig/register) or jurig -w ${roots.split(', ').join(' -w ')} -w ${rel}`);
+    this.report(
+      fileURLToPath(url.replace(/(%3F|[?#]).*$/i, '')),
+      `it is outside the watched folders (${roots}): to make ${rel} live, ${WATCH_ENV}=${rel} (for jurig and node --import jurig/register) or jurig -w ${roots.split(', ').join(' -w ')} -w ${rel}`,
+    );
   }
 
   /** Report a file that jurig loads but cannot make live, once. */

@@ -63,10 +63,26 @@ function globToRegExp(glob: string): RegExp {
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
     if (c === '*') {
-      if (glob[i + 1] === '*') { re += '.*'; i++; if (glob[i + 1] === '/') i++; } else re += '[^/]*';
+      if (glob[i + 1] === '*') {
+        re += '.*';
+        i++;
+        if (glob[i + 1] === '/') i++;
+      } else re += '[^/]*';
     } else if (c === '?') re += '[^/]';
-    else if (c === '{') { const j = glob.indexOf('}', i); if (j > i) { re += '(?:' + glob.slice(i + 1, j).split(',').map(esc).join('|') + ')'; i = j; } else re += esc(c); }
-    else re += esc(c);
+    else if (c === '{') {
+      const j = glob.indexOf('}', i);
+      if (j > i) {
+        re +=
+          '(?:' +
+          glob
+            .slice(i + 1, j)
+            .split(',')
+            .map(esc)
+            .join('|') +
+          ')';
+        i = j;
+      } else re += esc(c);
+    } else re += esc(c);
   }
   return new RegExp('^' + re + '$');
 }
@@ -76,7 +92,10 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
  * a predicate, or a list of those. */
 export function toFilter(pattern: Pattern | undefined): (file: string) => boolean {
   if (pattern === undefined) return () => true;
-  if (Array.isArray(pattern)) { const fs = pattern.map(toFilter); return (f) => fs.some((x) => x(f)); }
+  if (Array.isArray(pattern)) {
+    const fs = pattern.map(toFilter);
+    return (f) => fs.some((x) => x(f));
+  }
   if (typeof pattern === 'function') return pattern;
   if (pattern instanceof RegExp) return (f) => pattern.test(f);
   const p = pattern.startsWith('file:') ? fileURLToPath(pattern) : pattern;
@@ -104,38 +123,70 @@ export function watch(pattern?: Pattern, options: WatchOptions = {}): Watcher {
   const hook = {
     before(file: string) {
       if (!matches(file)) return;
-      for (const l of before) { try { l(file); } catch (e) { report('onBefore', file, e); } }
+      for (const l of before) {
+        try {
+          l(file);
+        } catch (e) {
+          report('onBefore', file, e);
+        }
+      }
     },
     after(file: string, events: JurigEvent[]) {
       if (!matches(file)) return;
-      for (const l of after) { try { l(file, { file, events }); } catch (e) { report('onAfter', file, e); } }
+      for (const l of after) {
+        try {
+          l(file, { file, events });
+        } catch (e) {
+          report('onAfter', file, e);
+        }
+      }
     },
   };
   g.hooks.add(hook);
-  const offLog = options.logger ? onEvent((e) => { if (matches(e.file)) options.logger!(e); }) : () => {};
+  const offLog = options.logger
+    ? onEvent((e) => {
+        if (matches(e.file)) options.logger!(e);
+      })
+    : () => {};
   // polling, for the matched files, on top of the runtime's own watcher (the runtime ignores repeats)
   let poller: { close(): Promise<void> } | null = null;
   if (options.poll != null) {
     const interval = options.poll;
     const debounce = options.debounce ?? 0;
     // (jurig's own watching belongs to no statement: outside owners)
-    outsideOwners(() => void import('chokidar').then(({ watch: chok }) => {
-      if (stopped) return;
-      const files = [...g.byFile.keys()].filter(matches);
-      const w = chok(files, { usePolling: true, interval, ignoreInitial: true });
-      const timers = new Map<string, NodeJS.Timeout>();
-      w.on('change', (f: string) => {
-        clearTimeout(timers.get(f));
-        timers.set(f, setTimeout(() => void g.processFile(f), debounce).unref());
-      });
-      const offWatch = onEvent((e) => { if (e.type === 'watch' && matches(e.file)) w.add(e.file); });
-      poller = { close: async () => { offWatch(); await w.close(); } };
-    }));
+    outsideOwners(
+      () =>
+        void import('chokidar').then(({ watch: chok }) => {
+          if (stopped) return;
+          const files = [...g.byFile.keys()].filter(matches);
+          const w = chok(files, { usePolling: true, interval, ignoreInitial: true });
+          const timers = new Map<string, NodeJS.Timeout>();
+          w.on('change', (f: string) => {
+            clearTimeout(timers.get(f));
+            timers.set(f, setTimeout(() => void g.processFile(f), debounce).unref());
+          });
+          const offWatch = onEvent((e) => {
+            if (e.type === 'watch' && matches(e.file)) w.add(e.file);
+          });
+          poller = {
+            close: async () => {
+              offWatch();
+              await w.close();
+            },
+          };
+        }),
+    );
   }
   let stopped = false;
   return {
-    onBefore(l) { before.add(l); return () => before.delete(l); },
-    onAfter(l) { after.add(l); return () => after.delete(l); },
+    onBefore(l) {
+      before.add(l);
+      return () => before.delete(l);
+    },
+    onAfter(l) {
+      after.add(l);
+      return () => after.delete(l);
+    },
     matches,
     async stop() {
       stopped = true;
@@ -170,7 +221,9 @@ function ownerFor(what: string) {
   const o = fx.currentOwner();
   if (!o && !warnedOutside) {
     warnedOutside = true;
-    process.stderr.write(`jurig warning: ${what}() was called outside the run of a top-level statement (or of code it started); it has no statement to attach to and does nothing\n`);
+    process.stderr.write(
+      `jurig warning: ${what}() was called outside the run of a top-level statement (or of code it started); it has no statement to attach to and does nothing\n`,
+    );
   }
   return o;
 }

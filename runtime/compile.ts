@@ -13,7 +13,9 @@ import type { Cell, CellEntry, ModuleRecord } from './module-record.js';
 import { enclosingClass, labelOf } from './structure.js';
 
 /** Code compiled for a patch: its function once the compiler is flushed. */
-export interface Compiled { readonly fn: Function }
+export interface Compiled {
+  readonly fn: Function;
+}
 
 interface Pending {
   code: string; // `(function(__jurig$c,__jurig$home){…})`
@@ -68,7 +70,8 @@ function sourceUrl(rec: ModuleRecord, unit: object | string): string {
   let u = typeof unit === 'string' ? stmtUnits.get(rec.url + '#' + unit) : unitIds.get(unit);
   if (!u) {
     u = { id: ++unitCounter, n: 0 };
-    if (typeof unit === 'string') stmtUnits.set(rec.url + '#' + unit, u); else unitIds.set(unit, u);
+    if (typeof unit === 'string') stmtUnits.set(rec.url + '#' + unit, u);
+    else unitIds.set(unit, u);
   }
   return `${rec.url}?jurig=${u.id}.${u.n++ % VERSIONS_MAPPED}`;
 }
@@ -104,24 +107,54 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
   // Compiled code waits for flush(): a save that changes many definitions (a find-and-replace over a module)
   // is evaluated as one script per scope with one source map, not one eval and one map per definition.
   const pending: Pending[] = [];
-  const compile = (start: number, end: number, edits: Edits, prefix: string, suffix: string, cells: Cell[], hook: ((code: string) => unknown) | null, isAsync: boolean, unit: object | string): Compiled => {
+  const compile = (
+    start: number,
+    end: number,
+    edits: Edits,
+    prefix: string,
+    suffix: string,
+    cells: Cell[],
+    hook: ((code: string) => unknown) | null,
+    isAsync: boolean,
+    unit: object | string,
+  ): Compiled => {
     const sorted = edits.sorted();
     const decl = cells.map((_, i) => `${CELL_PREFIX}${i}=__jurig$c[${i}]`).join(',');
     const head = `(${isAsync ? 'async ' : ''}function(__jurig$c,__jurig$home){let __jurig$t;${decl ? `const ${decl};` : ''}${prefix}`;
     const body = applyEdits(an.js, sorted, start, end);
-    const lines = composeMapLines({ base: an.base, baseText: an.js, edits: sorted, from: start, to: end, prefix: head, baseLineStarts: cachedLineStarts(an.js) });
+    const lines = composeMapLines({
+      base: an.base,
+      baseText: an.js,
+      edits: sorted,
+      from: start,
+      to: end,
+      prefix: head,
+      baseLineStarts: cachedLineStarts(an.js),
+    });
     const p: Pending = { code: `${head}${body}${suffix}})`, lines, hook: hook ?? rec.evalHook, unit, start, value: undefined, done: false };
     pending.push(p);
-    return { get fn() { if (!p.done) throw new Error('jurig internal error: compiled code read before flush()'); return p.value as Function; } };
+    return {
+      get fn() {
+        if (!p.done) throw new Error('jurig internal error: compiled code read before flush()');
+        return p.value as Function;
+      },
+    };
   };
 
   /** Evaluate everything compiled so far (a compile error rejects the save, naming the definition's place). */
   const flush = (): void => {
     const batch = pending.splice(0);
     const byHook = new Map<(code: string) => unknown, Pending[]>();
-    for (const p of batch) { const list = byHook.get(p.hook); if (list) list.push(p); else byHook.set(p.hook, [p]); }
+    for (const p of batch) {
+      const list = byHook.get(p.hook);
+      if (list) list.push(p);
+      else byHook.set(p.hook, [p]);
+    }
     for (const [hook, list] of byHook) {
-      if (list.length === 1) { evalOne(rec, hook, list[0], reject); continue; }
+      if (list.length === 1) {
+        evalOne(rec, hook, list[0], reject);
+        continue;
+      }
       let values: unknown[] | null = null;
       try {
         values = hook(batchScript(rec, list)) as unknown[];
@@ -129,7 +162,11 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
         if (!(e instanceof SyntaxError)) throw e;
       }
       // (a syntax error: each one on its own, to say which definition it is in)
-      if (values) list.forEach((p, i) => { p.value = values![i]; p.done = true; });
+      if (values)
+        list.forEach((p, i) => {
+          p.value = values![i];
+          p.done = true;
+        });
       else for (const p of list) evalOne(rec, hook, p, reject);
     }
   };
@@ -168,9 +205,12 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
     const derivedCtor = d.kind === 'constructor' && d.derived;
     // an arrow using `super` of the method around it is compiled as a method of an object whose prototype
     // is that method's home, and called with the arrow's `this`
-    const superOf = isArrow ? info.thisRefs.find((t) => t.kind === 'super' && t.node.start >= d.fn.start && t.node.end <= d.fn.end && (t.owner < d.fn.start || t.owner >= d.fn.end)) : undefined;
+    const superOf = isArrow
+      ? info.thisRefs.find((t) => t.kind === 'super' && t.node.start >= d.fn.start && t.node.end <= d.fn.end && (t.owner < d.fn.start || t.owner >= d.fn.end))
+      : undefined;
     const superMethod = superOf ? info.defs.find((x) => x.fn.start === superOf.owner && x.kind !== 'arrow') : undefined;
-    if (superOf && !superMethod) return reject(`${labelOf(info, d)} uses \`super\` of a class field initializer, which cannot be patched live; restart to apply`, superOf.node.start);
+    if (superOf && !superMethod)
+      return reject(`${labelOf(info, d)} uses \`super\` of a class field initializer, which cannot be patched live; restart to apply`, superOf.node.start);
     let edits: Edits;
     try {
       edits = rewriteRange(ctx, d.fn.start, d.fn.end, {
@@ -189,21 +229,31 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
       insertGuard(edits, d, `${CELL_PREFIX}${cells.length - 1}`, layout, { read: () => null, write: () => null }, 0);
     }
     const fn = d.fn;
-    let prefix: string, suffix = '';
+    let prefix: string,
+      suffix = '';
     const home = superMethod ? homeOf(superMethod, true) : homeOf(d);
     if (superMethod && !home) return reject(`${labelOf(info, d)} uses \`super\`, and jurig cannot find its class at run time; restart to apply`, d.start);
     // an async function's new code becomes a generator that its guard drives (see asyncDriver)
     // (new code using `for await`, or `yield*` in an async generator, keeps the delegating form)
     const own = fn.async && (!isArrow || fn.body.type === 'BlockStatement') ? ownSteps(fn) : null;
     const awaits = own && !fn.generator && !own.forAwait ? own.awaits : null;
-    if (awaits) for (const a of awaits) { edits.replace(a.start, a.start + 5, '(yield'); edits.close(a.end, ')', 50); }
+    if (awaits)
+      for (const a of awaits) {
+        edits.replace(a.start, a.start + 5, '(yield');
+        edits.close(a.end, ')', 50);
+      }
     // an async generator's new code becomes a sync generator of tagged steps (see asyncGeneratorDriver)
     const steps = own && fn.generator && !own.forAwait && !own.delegates ? own : null;
     if (steps) {
-      for (const a of steps.awaits) { edits.replace(a.start, a.start + 5, '(yield[0,'); edits.close(a.end, '])', 50); }
+      for (const a of steps.awaits) {
+        edits.replace(a.start, a.start + 5, '(yield[0,');
+        edits.close(a.end, '])', 50);
+      }
       for (const y of steps.yields) {
-        if (y.argument) { edits.replace(y.start, y.argument.start, '(yield[1,'); edits.close(y.end, '])', 50); }
-        else edits.replace(y.start, y.end, '(yield[1,void 0])');
+        if (y.argument) {
+          edits.replace(y.start, y.argument.start, '(yield[1,');
+          edits.close(y.end, '])', 50);
+        } else edits.replace(y.start, y.end, '(yield[1,void 0])');
       }
     }
     const gen = awaits !== null || steps !== null;
@@ -213,7 +263,8 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
     }
     if (isArrow) {
       // `(a, b) => body` becomes `function(__jurig$s, __jurig$this, a, b) { body }` (or a method `m`, see superOf)
-      const first = fn.params[0], last = fn.params.at(-1);
+      const first = fn.params[0],
+        last = fn.params.at(-1);
       const kw = superMethod ? (gen ? '*m' : fn.async ? 'async m' : 'm') : gen ? 'function*' : fn.async ? 'async function' : 'function';
       if (!layout.simple) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this${layout.params ? ',' + layout.params : ''})`);
       else if (!first || !last) edits.replace(fn.start, fn.body.start, `${kw}(__jurig$s,__jurig$this)`);
@@ -221,11 +272,15 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
         edits.replace(fn.start, first.start, `${kw}(__jurig$s,__jurig$this,`);
         edits.replace(last.end, fn.body.start, ')');
       }
-      if (fn.body.type !== 'BlockStatement') { edits.open(fn.body.start, '{return (', -1); edits.close(fn.body.end, ');}', -1); }
+      if (fn.body.type !== 'BlockStatement') {
+        edits.open(fn.body.start, '{return (', -1);
+        edits.close(fn.body.end, ');}', -1);
+      }
       prefix = 'return ';
       if (superMethod) {
         prefix = 'const __jurig$o={';
-        suffix = '};Object.setPrototypeOf(__jurig$o,__jurig$home);const __jurig$f=__jurig$o.m;return function(){return __jurig$f.apply(arguments[1],arguments)}';
+        suffix =
+          '};Object.setPrototypeOf(__jurig$o,__jurig$home);const __jurig$f=__jurig$o.m;return function(){return __jurig$f.apply(arguments[1],arguments)}';
       }
     } else if (d.owner && d.kind !== 'function') {
       if (derivedCtor) {
@@ -244,10 +299,17 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
     } else {
       prefix = 'return ';
     }
-    if (layout.conv === 'factory') { prefix = `return function(__jurig$s){${prefix}`; suffix += '}'; }
+    if (layout.conv === 'factory') {
+      prefix = `return function(__jurig$s){${prefix}`;
+      suffix += '}';
+    }
     const wrapper = compile(fn.start, fn.end, edits, prefix, suffix, cells, classHook(enclosingClass(info, d)), false, cellFor(d).cell);
     let made: Function | undefined;
-    return { get fn() { return (made ??= wrapper.fn(cells, home) as Function); } };
+    return {
+      get fn() {
+        return (made ??= wrapper.fn(cells, home) as Function);
+      },
+    };
   };
   return { compileDef, makeCtx, compile, flush };
 }
@@ -255,9 +317,20 @@ export function makeCompiler({ rec, an, bindings, cellFor, classKey, virtualPriv
 function ownSteps(fn: FunctionNode): { awaits: AwaitExpression[]; yields: YieldExpression[]; delegates: boolean; forAwait: boolean } {
   const out = { awaits: [] as AwaitExpression[], yields: [] as YieldExpression[], delegates: false, forAwait: false };
   const visit = (n: AnyNode) => {
-    if (n !== fn && (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression')) return false;
+    if (
+      n !== fn &&
+      (n.type === 'FunctionDeclaration' ||
+        n.type === 'FunctionExpression' ||
+        n.type === 'ArrowFunctionExpression' ||
+        n.type === 'ClassDeclaration' ||
+        n.type === 'ClassExpression')
+    )
+      return false;
     if (n.type === 'AwaitExpression') out.awaits.push(n);
-    if (n.type === 'YieldExpression') { if (n.delegate) out.delegates = true; else out.yields.push(n); }
+    if (n.type === 'YieldExpression') {
+      if (n.delegate) out.delegates = true;
+      else out.yields.push(n);
+    }
     if (n.type === 'ForOfStatement' && n.await) out.forAwait = true;
   };
   walk(fn.body, visit);

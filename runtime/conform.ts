@@ -15,24 +15,46 @@ export const CONFORM = Symbol.for('jurig.conform');
 export const rt = requireRuntime;
 
 /** Where a definition lives: a module (path null), a class (path = class path) or a function definition. */
-export interface Location { rec: ModuleRecord; path: string | null; kind: 'module' | 'class' | 'function' }
+export interface Location {
+  rec: ModuleRecord;
+  path: string | null;
+  kind: 'module' | 'class' | 'function';
+}
 
 function stateOf(rec: ModuleRecord) {
-  try { return rec.running(); } catch { return null; }
+  try {
+    return rec.running();
+  } catch {
+    return null;
+  }
 }
 
 /** The key of a class member from the last segment of its definition path. */
 export function memberKey(defPath: string, classPath: string): { key: string; isStatic: boolean; accessor: 'get' | 'set' | null } {
   let seg = defPath.slice(classPath.length + 1);
-  let isStatic = false, accessor: 'get' | 'set' | null = null;
-  if (seg.startsWith('static ')) { isStatic = true; seg = seg.slice(7); }
-  if (seg.startsWith('get ')) { accessor = 'get'; seg = seg.slice(4); } else if (seg.startsWith('set ')) { accessor = 'set'; seg = seg.slice(4); }
+  let isStatic = false,
+    accessor: 'get' | 'set' | null = null;
+  if (seg.startsWith('static ')) {
+    isStatic = true;
+    seg = seg.slice(7);
+  }
+  if (seg.startsWith('get ')) {
+    accessor = 'get';
+    seg = seg.slice(4);
+  } else if (seg.startsWith('set ')) {
+    accessor = 'set';
+    seg = seg.slice(4);
+  }
   return { key: seg, isStatic, accessor };
 }
 
 function readBinding(rec: ModuleRecord, name: string): unknown {
   if (!/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name)) return undefined;
-  try { return rec.evalHook(name); } catch { return name in rec.a ? rec.a[name] : undefined; }
+  try {
+    return rec.evalHook(name);
+  } catch {
+    return name in rec.a ? rec.a[name] : undefined;
+  }
 }
 
 /** The value now found where definition `path` of `rec` lives (module binding, class member), if any. */
@@ -119,7 +141,11 @@ let nativeToString: ((this: Function) => string) | null = null;
 function locateByGuard(fn: Function, g: RuntimeGlobal): Location | null {
   nativeToString ??= runInNewContext('Function.prototype.toString') as (this: Function) => string;
   let text: string;
-  try { text = nativeToString.call(fn); } catch { return null; }
+  try {
+    text = nativeToString.call(fn);
+  } catch {
+    return null;
+  }
   const indices = [...new Set([...text.matchAll(new RegExp(CELL_TEST, 'g'))].map((m) => Number(m[1])))];
   if (!indices.length || /^class\b/.test(text)) return null;
   const saved: { cell: { p: Function | undefined }; p: Function | undefined; desc: PropertyDescriptor | undefined }[] = [];
@@ -134,14 +160,26 @@ function locateByGuard(fn: Function, g: RuntimeGlobal): Location | null {
         if (desc && !('value' in desc)) continue; // a develoop owns this cell
         saved.push({ cell, p: cell.p, desc });
         // biome-ignore lint/complexity/useArrowFunction: a guard may call it with `new` (Reflect.construct)
-        cell.p = function () { hit = { rec, cell }; throw HIT; };
+        cell.p = function () {
+          hit = { rec, cell };
+          throw HIT;
+        };
       }
     }
     try {
       const r = Reflect.apply(fn, undefined, []) as { next?: () => unknown; catch?: (f: () => void) => void } | undefined;
-      if (!hit && r && typeof r.next === 'function') { try { const n = r.next() as { catch?: (f: () => void) => void }; n?.catch?.(() => {}); } catch { /* the sentinel */ } }
+      if (!hit && r && typeof r.next === 'function') {
+        try {
+          const n = r.next() as { catch?: (f: () => void) => void };
+          n?.catch?.(() => {});
+        } catch {
+          /* the sentinel */
+        }
+      }
       r?.catch?.(() => {});
-    } catch { /* the sentinel, or the function's own error */ }
+    } catch {
+      /* the sentinel, or the function's own error */
+    }
   } finally {
     for (const s of saved) s.cell.p = s.p;
   }
@@ -157,11 +195,20 @@ function locateByGuard(fn: Function, g: RuntimeGlobal): Location | null {
 // conform
 
 export type ConformHandler = (fn: Function | null) => void;
-interface Entry { original: Function | null; handler: ConformHandler }
+interface Entry {
+  original: Function | null;
+  handler: ConformHandler;
+}
 /** What a registration follows from version to version: a definition's cell, or a class's key. */
 type Id = object | string;
-interface Found { path: string; text: string; cell: object | undefined }
-interface Snapshot extends Found { carrier?: { value: object } }
+interface Found {
+  path: string;
+  text: string;
+  cell: object | undefined;
+}
+interface Snapshot extends Found {
+  carrier?: { value: object };
+}
 
 const registered = new Map<string, Map<Id, Set<Entry>>>(); // file → identity → entries
 let hooked = false;
@@ -206,7 +253,10 @@ function ensureHooked(): void {
       const rec = rt().byFile.get(file);
       if (!rec) return;
       const snap = new Map<Id, Snapshot>();
-      for (const id of registered.get(file)?.keys() ?? []) { const t = find(rec, id); if (t) snap.set(id, t); }
+      for (const id of registered.get(file)?.keys() ?? []) {
+        const t = find(rec, id);
+        if (t) snap.set(id, t);
+      }
       // values carrying [Symbol.for('jurig.conform')] where a definition lives
       const state = stateOf(rec);
       for (const d of state?.an.info.defs ?? []) {
@@ -235,7 +285,9 @@ function ensureHooked(): void {
           if (![...entries].some((e) => e.handler === h)) calls.push([h.bind(v), now ? newFunction(rec, now.path, typeof v === 'function' ? v : null) : null]);
         }
         for (const [h, fn] of calls) {
-          try { h(fn); } catch (e) {
+          try {
+            h(fn);
+          } catch (e) {
             process.stderr.write(`jurig: a conform handler for ${old.path} threw: ${(e as Error)?.stack ?? e}\n`);
           }
         }
@@ -276,11 +328,15 @@ export function conform(original: Function | object, handler?: ConformHandler): 
   if (!set) byId.set(id, (set = new Set()));
   const entry: Entry = { original: typeof original === 'function' ? original : null, handler: h };
   set.add(entry);
-  return () => { set!.delete(entry); };
+  return () => {
+    set!.delete(entry);
+  };
 }
 
 /** Start noticing values that carry [Symbol.for('jurig.conform')] at the place of a definition. */
-export function enableCarriers(): void { ensureHooked(); }
+export function enableCarriers(): void {
+  ensureHooked();
+}
 
 export function describe(v: unknown): string {
   if (typeof v === 'function') return v.name ? `${v.name}` : 'an anonymous function';

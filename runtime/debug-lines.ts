@@ -23,7 +23,11 @@ export function debuggerMayAttach(): boolean {
   if (env === '0') return false;
   if (env === '1') return true;
   // (required here: a Node built without the inspector throws on loading node:inspector)
-  try { return (inspectorUrl ??= (createRequire(import.meta.url)('node:inspector') as typeof import('node:inspector')).url)() !== undefined; } catch { return false; }
+  try {
+    return (inspectorUrl ??= (createRequire(import.meta.url)('node:inspector') as typeof import('node:inspector')).url)() !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** What the last recompilation did, for measurements (bench/debugger-realign.mjs). */
@@ -32,7 +36,11 @@ export const lastRealign = { defs: 0, ms: 0 };
 // Per module: `aligned`, the version every cell's running code was compiled for, but for the cells in
 // `newer`, which saves since gave code compiled for a later version. The recompilation runs a little after
 // a save (off the way from the save to the program's next answer), once for saves that come together.
-interface Track { aligned: RunningState; newer: Map<Cell, RunningState>; timer: ReturnType<typeof setTimeout> | null }
+interface Track {
+  aligned: RunningState;
+  newer: Map<Cell, RunningState>;
+  timer: ReturnType<typeof setTimeout> | null;
+}
 const tracks = new WeakMap<ModuleRecord, Track>();
 const DELAY_MS = 30;
 
@@ -46,7 +54,11 @@ export function savedWithDebugger(rec: ModuleRecord, before: RunningState, plan:
   const track = t;
   t.timer = setTimeout(() => {
     track.timer = null;
-    try { realign(rec, track, patch); } catch { /* best effort: stays as it was */ }
+    try {
+      realign(rec, track, patch);
+    } catch {
+      /* best effort: stays as it was */
+    }
   }, DELAY_MS);
   t.timer.unref();
 }
@@ -64,11 +76,15 @@ function realign(rec: ModuleRecord, t: Track, patch: PatchModule): void {
     let m = byVersion.get(v);
     if (!m) {
       byVersion.set(v, (m = new Map()));
-      for (const d of v.an.info.defs) { const e = v.cells[d.index]; if (e) m.set(e.cell, d); }
+      for (const d of v.an.info.defs) {
+        const e = v.cells[d.index];
+        if (e) m.set(e.cell, d);
+      }
     }
     return m.get(cell);
   };
-  const an = after.an, info = an.info;
+  const an = after.an,
+    info = an.info;
   const span = (a: typeof an, d: Def) => [patch.originalPos(a, d.start).line, patch.originalPos(a, Math.max(d.start, d.end - 1)).line];
   const moved: Def[] = [];
   for (const d of info.defs) {
@@ -78,7 +94,8 @@ function realign(rec: ModuleRecord, t: Track, patch: PatchModule): void {
     if (v === after) continue;
     const o = defOf(v, entry.cell);
     if (!o) continue; // new code: compiled for these lines
-    const [a0, a1] = span(v.an, o), [b0, b1] = span(an, d);
+    const [a0, a1] = span(v.an, o),
+      [b0, b1] = span(an, d);
     // its first or last line moved: lines added or removed above it or inside it (an edit that keeps the
     // lines where they were, in it or in a definition inside it, leaves its code on the right lines)
     if (a0 === b0 && a1 === b1) continue;
@@ -93,24 +110,40 @@ function realign(rec: ModuleRecord, t: Track, patch: PatchModule): void {
       const real = key ? after.realPrivates.get(key) : undefined;
       return key && real && !real.has(p.name) ? key : null;
     };
-    const compiler = () => patch.makeCompiler({
-      rec, an, bindings: rec.bindings!,
-      cellFor: (d) => after.cells[d.index],
-      classKey: (c) => after.classKeys[c.index],
-      virtualPrivate: virtualPrivate as never,
-      reject: (message) => { throw new Error(message); },
-    });
+    const compiler = () =>
+      patch.makeCompiler({
+        rec,
+        an,
+        bindings: rec.bindings!,
+        cellFor: (d) => after.cells[d.index],
+        classKey: (c) => after.classKeys[c.index],
+        virtualPrivate: virtualPrivate as never,
+        reject: (message) => {
+          throw new Error(message);
+        },
+      });
     // all together (one script, one map); if that fails, one by one, so only what cannot compile keeps its code
     const compileAll = (defs: Def[]): [Cell, Function][] => {
       const { compileDef, flush } = compiler();
       const codes: [Cell, { fn: Function }][] = [];
-      for (const d of defs) { const entry = after.cells[d.index]; codes.push([entry.cell, compileDef(d, entry.layout, null)]); }
+      for (const d of defs) {
+        const entry = after.cells[d.index];
+        codes.push([entry.cell, compileDef(d, entry.layout, null)]);
+      }
       flush();
       return codes.map(([cell, code]) => [cell, code.fn]);
     };
     let made: [Cell, Function][] = [];
-    try { made = compileAll(moved); } catch {
-      for (const d of moved) { try { made.push(...compileAll([d])); } catch { /* keeps its code */ } }
+    try {
+      made = compileAll(moved);
+    } catch {
+      for (const d of moved) {
+        try {
+          made.push(...compileAll([d]));
+        } catch {
+          /* keeps its code */
+        }
+      }
     }
     for (const [cell, fn] of made) cell.p = fn;
     count = made.length;

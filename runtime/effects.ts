@@ -37,7 +37,14 @@ const require = createRequire(import.meta.url);
 // ---------------------------------------------------------------------------------------------------
 // Owners and their entries
 
-const LISTENER = 1, ET_LISTENER = 2, SERVER = 3, WATCHER = 4, STAT_WATCHER = 5, CHILD = 6, WORKER = 7, CLEANUP = 8;
+const LISTENER = 1,
+  ET_LISTENER = 2,
+  SERVER = 3,
+  WATCHER = 4,
+  STAT_WATCHER = 5,
+  CHILD = 6,
+  WORKER = 7,
+  CLEANUP = 8;
 
 /** A tracked effect other than a timer (intervals and long timeouts are kept as their own objects). */
 class Entry {
@@ -65,16 +72,26 @@ export class Owner {
   disposed = false;
   /** Where its statement is now (saves move statements); null: the line given, or set last. */
   locate: (() => number) | null = null;
-  constructor(public file: string, private fixedLine: number) {}
-  get line(): number { const l = this.locate?.() ?? 0; return l > 0 ? l : this.fixedLine; }
-  set line(l: number) { this.fixedLine = l; }
+  constructor(
+    public file: string,
+    private fixedLine: number,
+  ) {}
+  get line(): number {
+    const l = this.locate?.() ?? 0;
+    return l > 0 ? l : this.fixedLine;
+  }
+  set line(l: number) {
+    this.fixedLine = l;
+  }
 }
 
 let mode: Mode = 'off';
 let als: AsyncLocalStorage<Owner | undefined> | null = null;
 let current: Owner | undefined; // sync mode
 
-export function effectsMode(): Mode { return mode; }
+export function effectsMode(): Mode {
+  return mode;
+}
 
 export function currentOwner(): Owner | undefined {
   return als !== null ? als.getStore() : current;
@@ -82,7 +99,9 @@ export function currentOwner(): Owner | undefined {
 
 /** Make `o` current for the rest of this synchronous run (and, with als, its continuations). */
 function enter(o: Owner | undefined): void {
-  if (als !== null) { if (als.getStore() !== o) als.enterWith(o as Owner); } else current = o;
+  if (als !== null) {
+    if (als.getStore() !== o) als.enterWith(o as Owner);
+  } else current = o;
 }
 
 /** Run fn as owner `o` (its async continuations too, as far as the mode carries them). */
@@ -91,7 +110,11 @@ export function runAs<T>(o: Owner | undefined, fn: () => T): T {
   if (als !== null) return als.run(o as Owner, fn);
   const prev = current;
   current = o;
-  try { return fn(); } finally { current = prev; }
+  try {
+    return fn();
+  } finally {
+    current = prev;
+  }
 }
 
 /** Run fn outside any owner: jurig's own work, and I/O a tracked call starts. */
@@ -100,26 +123,39 @@ export function outsideOwners<T>(fn: () => T): T {
   if (current === undefined) return fn();
   const prev = current;
   current = undefined;
-  try { return fn(); } finally { current = prev; }
+  try {
+    return fn();
+  } finally {
+    current = prev;
+  }
 }
 
 // The Immediate class (internal to Node; taken from an instance)
 let Immediate: Function | null = null;
 // (they take Node's timer objects, whatever their class)
 type ClearTimer = (t: object | undefined) => void;
-let clearT = clearTimeout as ClearTimer, clearI = clearImmediate as ClearTimer;
+let clearT = clearTimeout as ClearTimer,
+  clearI = clearImmediate as ClearTimer;
 
 function alive(e: Entry | object): boolean {
   if (!(e instanceof Entry)) return (e as { _destroyed?: boolean })._destroyed !== true;
   switch (e.k) {
-    case LISTENER: case ET_LISTENER: {
-      const t = e.target!.deref(), f = (e.fn as WeakRef<Function>).deref();
+    case LISTENER:
+    case ET_LISTENER: {
+      const t = e.target!.deref(),
+        f = (e.fn as WeakRef<Function>).deref();
       return t !== undefined && f !== undefined && hasListener(e, t, f);
     }
-    case CHILD: { const c = e.obj as { exitCode: number | null; signalCode: string | null }; return c.exitCode === null && c.signalCode === null; }
-    case WORKER: return (e.obj as { threadId: number }).threadId !== -1;
-    case WATCHER: return (e.obj as { _handle?: unknown })._handle != null;
-    default: return true; // servers, stat watchers, cleanups: few, kept until disposed
+    case CHILD: {
+      const c = e.obj as { exitCode: number | null; signalCode: string | null };
+      return c.exitCode === null && c.signalCode === null;
+    }
+    case WORKER:
+      return (e.obj as { threadId: number }).threadId !== -1;
+    case WATCHER:
+      return (e.obj as { _handle?: unknown })._handle != null;
+    default:
+      return true; // servers, stat watchers, cleanups: few, kept until disposed
   }
 }
 
@@ -128,11 +164,18 @@ function hasListener(e: Entry, t: object, f: Function): boolean {
     const raw = (t as EventEmitter).rawListeners?.(e.type as string) ?? [];
     return raw.some((l) => l === f || (l as { listener?: unknown }).listener === f);
   }
-  try { return getEventListeners(t as EventTarget, e.type as string).includes(f as never); } catch { return true; }
+  try {
+    return getEventListeners(t as EventTarget, e.type as string).includes(f as never);
+  } catch {
+    return true;
+  }
 }
 
 function add(o: Owner, e: Entry | object): void {
-  if (o.disposed) { undoLate(o, e); return; }
+  if (o.disposed) {
+    undoLate(o, e);
+    return;
+  }
   const list = (o.list ??= []);
   list.push(e);
   if (list.length >= o.limit) {
@@ -156,20 +199,27 @@ function ownedTimer(original: Function, kind: TimerKind, self: unknown, args: un
     t = original.apply(self, args);
     add(o, t);
   } else if (kind === 'timeout' && typeof args[1] === 'number' && args[1] >= LONG_TIMEOUT_MS) {
-    args[0] = function (this: unknown) { o.timers?.delete(t); return run.apply(this, arguments); };
+    args[0] = function (this: unknown) {
+      o.timers?.delete(t);
+      return run.apply(this, arguments);
+    };
     t = original.apply(self, args);
     addTimer(o, t);
   } else {
     const immediate = kind === 'immediate';
     const f = function (this: unknown) {
-      if (immediate) o.shortImmediates--; else o.shortTimeouts--;
+      if (immediate) o.shortImmediates--;
+      else o.shortTimeouts--;
       if (o.disposed && !o.keep) return;
       return run.apply(this, arguments);
     };
     (f as unknown as Record<symbol, unknown>)[OWNED] = o;
     args[0] = f;
     t = original.apply(self, args);
-    if (o.disposed) { if (!o.keep) undoLate(o, t); } else if (immediate) o.shortImmediates++; else o.shortTimeouts++;
+    if (o.disposed) {
+      if (!o.keep) undoLate(o, t);
+    } else if (immediate) o.shortImmediates++;
+    else o.shortTimeouts++;
   }
   return t;
 }
@@ -179,12 +229,19 @@ function bind(o: Owner, cb: Function): Function {
   return function (this: unknown) {
     const prev = current;
     current = o;
-    try { return cb.apply(this, arguments); } finally { current = prev; }
+    try {
+      return cb.apply(this, arguments);
+    } finally {
+      current = prev;
+    }
   };
 }
 
 function addTimer(o: Owner, t: object): void {
-  if (o.disposed) { undoLate(o, t); return; }
+  if (o.disposed) {
+    undoLate(o, t);
+    return;
+  }
   const set = (o.timers ??= new Set());
   set.add(t);
   if (set.size >= o.timerLimit) {
@@ -197,14 +254,20 @@ function addTimer(o: Owner, t: object): void {
 // ---------------------------------------------------------------------------------------------------
 // Statement markers (called through the module record)
 
-interface LoadTable { start: Owner | undefined; owners: (Owner | undefined)[] }
+interface LoadTable {
+  start: Owner | undefined;
+  owners: (Owner | undefined)[];
+}
 const loadTables = new WeakMap<object, LoadTable>();
 
 /** `e(i)`: statement i of the loaded version starts (i = -1: the module body ended). */
 export function enterStatement(rec: object, file: string, i: number): void {
   if (mode === 'off') return;
   let t = loadTables.get(rec);
-  if (i < 0) { if (t) enter(t.start); return; }
+  if (i < 0) {
+    if (t) enter(t.start);
+    return;
+  }
   if (!t) loadTables.set(rec, (t = { start: currentOwner(), owners: [] }));
   enter((t.owners[i] ??= new Owner(file, 0)));
 }
@@ -236,19 +299,31 @@ export function loadedOwners(rec: object): (Owner | undefined)[] {
 // ---------------------------------------------------------------------------------------------------
 // Dispose
 
-export interface DisposeReport { owner: Owner; summary: Summary; kept: boolean; errors: unknown[] }
+export interface DisposeReport {
+  owner: Owner;
+  summary: Summary;
+  kept: boolean;
+  errors: unknown[];
+}
 type Reporter = (r: DisposeReport) => void;
 let reporter: Reporter = () => {};
-export function setDisposeReporter(r: Reporter): void { reporter = r; }
+export function setDisposeReporter(r: Reporter): void {
+  reporter = r;
+}
 
-const count = (s: Summary, k: Kind) => { s[k] = (s[k] ?? 0) + 1; };
+const count = (s: Summary, k: Kind) => {
+  s[k] = (s[k] ?? 0) + 1;
+};
 
 /** Undo one entry; returns what it was, or null if it had already ended. */
 function undo(e: Entry | object, errors: unknown[], pending: Promise<unknown>[]): Kind | null {
   if (!(e instanceof Entry)) {
     const t = e as { _destroyed?: boolean; _repeat?: unknown };
     if (t._destroyed === true) return null;
-    if (Immediate && e instanceof Immediate) { clearI(e); return 'immediate'; }
+    if (Immediate && e instanceof Immediate) {
+      clearI(e);
+      return 'immediate';
+    }
     const kind = t._repeat != null ? 'interval' : 'timeout';
     clearT(e);
     return kind;
@@ -256,14 +331,16 @@ function undo(e: Entry | object, errors: unknown[], pending: Promise<unknown>[])
   try {
     switch (e.k) {
       case LISTENER: {
-        const t = e.target!.deref() as EventEmitter | undefined, f = (e.fn as WeakRef<Function>).deref();
+        const t = e.target!.deref() as EventEmitter | undefined,
+          f = (e.fn as WeakRef<Function>).deref();
         if (!t || !f) return null;
         const before = t.listenerCount(e.type as string);
         t.removeListener(e.type as string, f as (...a: unknown[]) => void);
         return t.listenerCount(e.type as string) < before ? 'listener' : null;
       }
       case ET_LISTENER: {
-        const t = e.target!.deref() as EventTarget | undefined, f = (e.fn as WeakRef<Function>).deref();
+        const t = e.target!.deref() as EventTarget | undefined,
+          f = (e.fn as WeakRef<Function>).deref();
         if (!t || !f || !hasListener(e, t, f)) return null;
         t.removeEventListener(e.type as string, f as EventListener, { capture: e.capture });
         return 'listener';
@@ -302,8 +379,15 @@ function undo(e: Entry | object, errors: unknown[], pending: Promise<unknown>[])
       case CLEANUP: {
         try {
           const r = (e.fn as () => unknown)();
-          if (r && typeof (r as Promise<unknown>).then === 'function') pending.push(Promise.resolve(r).catch((err) => { errors.push(err); }));
-        } catch (err) { errors.push(err); }
+          if (r && typeof (r as Promise<unknown>).then === 'function')
+            pending.push(
+              Promise.resolve(r).catch((err) => {
+                errors.push(err);
+              }),
+            );
+        } catch (err) {
+          errors.push(err);
+        }
         return 'cleanup'; // (it ran, even if it threw)
       }
     }
@@ -323,7 +407,10 @@ export function disposeAll(owners: Owner[] | undefined): Promise<void> | void {
   let chain: Promise<unknown> | null = null;
   for (const o of owners) {
     if (chain) chain = chain.then(() => dispose(o));
-    else { const r = dispose(o); if (r instanceof Promise) chain = r; }
+    else {
+      const r = dispose(o);
+      if (r instanceof Promise) chain = r;
+    }
   }
   if (chain) return chain.then(() => {});
 }
@@ -333,14 +420,19 @@ export function disposeAll(owners: Owner[] | undefined): Promise<void> | void {
  * (up to 5 s) for promises the onDispose callbacks return, so the next run finds the port free.
  */
 export function dispose(o: Owner): DisposeReport | Promise<DisposeReport> {
-  const summary: Summary = {}, errors: unknown[] = [], pending: Promise<unknown>[] = [];
+  const summary: Summary = {},
+    errors: unknown[] = [],
+    pending: Promise<unknown>[] = [];
   const list = o.list ?? [];
   const timers = o.timers ?? [];
   o.list = o.timers = null;
   o.disposed = true;
   outsideOwners(() => {
     if (!o.keep) {
-      for (const t of timers) { const k = undo(t, errors, pending); if (k) count(summary, k); }
+      for (const t of timers) {
+        const k = undo(t, errors, pending);
+        if (k) count(summary, k);
+      }
       // short ones are not cleared: when they fire, they see their owner disposed and do nothing
       if (o.shortTimeouts > 0) summary.timeout = (summary.timeout ?? 0) + o.shortTimeouts;
       if (o.shortImmediates > 0) summary.immediate = (summary.immediate ?? 0) + o.shortImmediates;
@@ -353,15 +445,27 @@ export function dispose(o: Owner): DisposeReport | Promise<DisposeReport> {
     }
   });
   const report = { owner: o, summary, kept: o.keep, errors };
-  if (!pending.length) { reporter(report); return report; }
+  if (!pending.length) {
+    reporter(report);
+    return report;
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise((r) => { timer = outsideOwners(() => setTimeout(r, DISPOSE_WAIT_MS)); timer.unref?.(); });
-  return Promise.race([Promise.all(pending), timeout]).then(() => { clearT(timer); reporter(report); return report; });
+  const timeout = new Promise((r) => {
+    timer = outsideOwners(() => setTimeout(r, DISPOSE_WAIT_MS));
+    timer.unref?.();
+  });
+  return Promise.race([Promise.all(pending), timeout]).then(() => {
+    clearT(timer);
+    reporter(report);
+    return report;
+  });
 }
 
 /** Something created under an owner that was already disposed (a late continuation of an old run). */
 function undoLate(o: Owner, e: Entry | object): void {
-  const summary: Summary = {}, errors: unknown[] = [], pending: Promise<unknown>[] = [];
+  const summary: Summary = {},
+    errors: unknown[] = [],
+    pending: Promise<unknown>[] = [];
   if (o.keep && !(e instanceof Entry && e.k === CLEANUP)) return;
   const k = outsideOwners(() => undo(e, errors, pending));
   if (k) count(summary, k);
@@ -376,7 +480,11 @@ export function addCleanup(o: Owner, fn: () => unknown): void {
 }
 
 /** What jurig/api reaches through the global (one instance per thread, whichever copy imported it). */
-export interface EffectsApi { mode: Mode; currentOwner(): Owner | undefined; addCleanup(o: Owner, fn: () => unknown): void }
+export interface EffectsApi {
+  mode: Mode;
+  currentOwner(): Owner | undefined;
+  addCleanup(o: Owner, fn: () => unknown): void;
+}
 export const EFFECTS = Symbol.for('jurig.effects');
 
 // ---------------------------------------------------------------------------------------------------
@@ -405,7 +513,8 @@ const FORWARDERS = new Set(['on', 'addListener', 'once', 'prependListener', 'pre
 const justSites = (_: unknown, sites: NodeJS.CallSite[]) => sites;
 
 function calledByUser(skip: Function): boolean {
-  const limit = Error.stackTraceLimit, prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit,
+    prepare = Error.prepareStackTrace;
   Error.stackTraceLimit = 6;
   Error.prepareStackTrace = justSites;
   const holder: { stack?: NodeJS.CallSite[] } = {};
@@ -421,7 +530,10 @@ function calledByUser(skip: Function): boolean {
       if (FORWARDERS.has(s.getMethodName() ?? '')) continue;
       return false;
     }
-    if (f === '') { if (s.isEval()) return true; continue; } // native frames (forEach, apply): look further
+    if (f === '') {
+      if (s.isEval()) return true;
+      continue;
+    } // native frames (forEach, apply): look further
     return !(f.startsWith(OWN_URL) || f.startsWith(OWN_PATH));
   }
   return false;
@@ -436,7 +548,11 @@ function wrapListenerMethod(proto: object, name: string, et: boolean): Function 
     if (user === undefined) byListener.set(listener as Function, (user = calledByUser(wrapper)));
     listenerDepth++;
     let r: unknown;
-    try { r = original.apply(this, arguments); } finally { listenerDepth--; }
+    try {
+      r = original.apply(this, arguments);
+    } finally {
+      listenerDepth--;
+    }
     if (user && typeof listener === 'function') {
       let capture = false;
       if (et) {
@@ -472,11 +588,17 @@ export function installEffects(m: Mode = chooseMode()): void {
 
   const g = globalThis as Record<string, unknown>;
   const timers = require('node:timers') as Record<string, Function>;
-  const origSetTimeout = g.setTimeout as Function, origSetInterval = g.setInterval as Function, origSetImmediate = g.setImmediate as Function;
+  const origSetTimeout = g.setTimeout as Function,
+    origSetInterval = g.setInterval as Function,
+    origSetImmediate = g.setImmediate as Function;
   clearT = g.clearTimeout as typeof clearT;
   clearI = g.clearImmediate as typeof clearI;
   // (a Timeout is told from an Immediate by its class: anything not an Immediate is cleared as a timer)
-  { const i = origSetImmediate(() => {}); Immediate = i.constructor; clearI(i); }
+  {
+    const i = origSetImmediate(() => {});
+    Immediate = i.constructor;
+    clearI(i);
+  }
 
   // Timers made while an owner is current. An interval is held until cleared. A timeout of ≥ 1 s is held
   // until it fires (then it leaves), and cleared by dispose. Shorter timeouts and immediates, which
@@ -485,23 +607,31 @@ export function installEffects(m: Mode = chooseMode()): void {
   // Set's hashing; the closure alone ≈ 0.15 µs.) In sync mode the callback also runs as the owner.
   // (the wrapper itself creates no closure: one that did would allocate a context on every call, owned
   // or not, ≈ 50 ns measured)
-  const timer = (original: Function, kind: TimerKind) => like(function (this: unknown, cb: unknown) {
-    const o = als !== null ? als.getStore() : current;
-    if (o === undefined || typeof cb !== 'function') return original.apply(this, arguments);
-    return ownedTimer(original, kind, this, Array.prototype.slice.call(arguments), o);
-  }, original);
+  const timer = (original: Function, kind: TimerKind) =>
+    like(function (this: unknown, cb: unknown) {
+      const o = als !== null ? als.getStore() : current;
+      if (o === undefined || typeof cb !== 'function') return original.apply(this, arguments);
+      return ownedTimer(original, kind, this, Array.prototype.slice.call(arguments), o);
+    }, original);
   // the program clearing a short one itself: it is no longer pending
-  const clear = (original: Function, field: string) => like(function (this: unknown, t: unknown) {
-    if (t !== null && typeof t === 'object' && (t as { _destroyed?: boolean })._destroyed === false) {
-      const o = ((t as Record<string, unknown>)[field] as Record<symbol, Owner | undefined> | undefined)?.[OWNED];
-      if (o !== undefined) { if (field === '_onImmediate') o.shortImmediates--; else o.shortTimeouts--; }
-    }
-    return original.apply(this, arguments);
-  }, original);
-  const clearTimeoutW = clear(clearT, '_onTimeout'), clearImmediateW = clear(clearI, '_onImmediate');
+  const clear = (original: Function, field: string) =>
+    like(function (this: unknown, t: unknown) {
+      if (t !== null && typeof t === 'object' && (t as { _destroyed?: boolean })._destroyed === false) {
+        const o = ((t as Record<string, unknown>)[field] as Record<symbol, Owner | undefined> | undefined)?.[OWNED];
+        if (o !== undefined) {
+          if (field === '_onImmediate') o.shortImmediates--;
+          else o.shortTimeouts--;
+        }
+      }
+      return original.apply(this, arguments);
+    }, original);
+  const clearTimeoutW = clear(clearT, '_onTimeout'),
+    clearImmediateW = clear(clearI, '_onImmediate');
   g.clearTimeout = timers.clearTimeout = clearTimeoutW;
   g.clearImmediate = timers.clearImmediate = clearImmediateW;
-  const setT = timer(origSetTimeout, 'timeout'), setI = timer(origSetInterval, 'interval'), setImm = timer(origSetImmediate, 'immediate');
+  const setT = timer(origSetTimeout, 'timeout'),
+    setI = timer(origSetInterval, 'interval'),
+    setImm = timer(origSetImmediate, 'immediate');
   g.setTimeout = timers.setTimeout = setT;
   g.setInterval = timers.setInterval = setI;
   g.setImmediate = timers.setImmediate = setImm;
@@ -539,7 +669,12 @@ export function installEffects(m: Mode = chooseMode()): void {
     if (o === undefined) return listen.apply(this, arguments);
     const args = Array.prototype.slice.call(arguments);
     const last = args.length - 1;
-    if (typeof args[last] === 'function') { const cb = args[last]; args[last] = function (this: unknown) { return runAs(o, () => cb.apply(this, arguments)); }; }
+    if (typeof args[last] === 'function') {
+      const cb = args[last];
+      args[last] = function (this: unknown) {
+        return runAs(o, () => cb.apply(this, arguments));
+      };
+    }
     const r = outsideOwners(() => listen.apply(this, args));
     add(o, new Entry(SERVER, this, null, null, null, false));
     return r;
@@ -547,7 +682,8 @@ export function installEffects(m: Mode = chooseMode()): void {
 
   // fs watchers
   const fs = require('node:fs') as Record<string, Function>;
-  const watch = fs.watch, watchFile = fs.watchFile;
+  const watch = fs.watch,
+    watchFile = fs.watchFile;
   unwatchFile = fs.unwatchFile as typeof unwatchFile;
   fs.watch = like(function (this: unknown) {
     const o = als !== null ? als.getStore() : current;
@@ -594,7 +730,10 @@ export function installEffects(m: Mode = chooseMode()): void {
 
   // fetch (undici) keeps shared timers of its own: never let a statement own them
   const fetch = g.fetch as Function | undefined;
-  if (typeof fetch === 'function') g.fetch = like(function (this: unknown) { return outsideOwners(() => fetch.apply(this, arguments)); }, fetch);
+  if (typeof fetch === 'function')
+    g.fetch = like(function (this: unknown) {
+      return outsideOwners(() => fetch.apply(this, arguments));
+    }, fetch);
 
   syncBuiltinESMExports();
 }

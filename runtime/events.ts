@@ -39,15 +39,24 @@ const color = (c: Parameters<typeof styleText>[0], s: string) => (process.stderr
 /** jurigged-style log lines. Without verbose, only errors and warnings print. */
 export function formatEvent(e: JurigEvent): string {
   switch (e.type) {
-    case 'watch': return `Watch ${rel(e.file)}`;
-    case 'update': return `Update ${where(e)}`;
-    case 'add': return `Add ${where(e)}`;
-    case 'delete': return `Delete ${where(e)}`;
-    case 'run': return `Run ${rel(e.file)}:${e.line}: ${cut(e.text)}`;
-    case 'dispose': return `Dispose ${rel(e.file)}:${e.line}: ${e.kept ? 'kept (keepEffects), ran ' : ''}${disposed(e.summary)}`;
-    case 'warn': return !e.file ? `${color('yellow', 'jurig warning')}: ${e.message}` // about the process
-      : e.line === 0 ? `${color('yellow', 'jurig warning')}: ${rel(e.file)} ${e.message}` // about the file or folder
-      : `${color('yellow', 'jurig warning')} ${rel(e.file)}:${e.line}: ${e.message}`;
+    case 'watch':
+      return `Watch ${rel(e.file)}`;
+    case 'update':
+      return `Update ${where(e)}`;
+    case 'add':
+      return `Add ${where(e)}`;
+    case 'delete':
+      return `Delete ${where(e)}`;
+    case 'run':
+      return `Run ${rel(e.file)}:${e.line}: ${cut(e.text)}`;
+    case 'dispose':
+      return `Dispose ${rel(e.file)}:${e.line}: ${e.kept ? 'kept (keepEffects), ran ' : ''}${disposed(e.summary)}`;
+    case 'warn':
+      return !e.file
+        ? `${color('yellow', 'jurig warning')}: ${e.message}` // about the process
+        : e.line === 0
+          ? `${color('yellow', 'jurig warning')}: ${rel(e.file)} ${e.message}` // about the file or folder
+          : `${color('yellow', 'jurig warning')} ${rel(e.file)}:${e.line}: ${e.message}`;
     case 'error': {
       const head = `${color('red', 'jurig error')} ${rel(e.file)}:${e.line}:${e.column}: ${e.message}`;
       return e.frame ? `${head}\n${e.frame}` : head;

@@ -17,16 +17,22 @@ import { regionOf, splice } from './region.js';
 import { textChange } from './text-change.js';
 import { labelOf, ownText, privateNames, shapeOf } from './structure.js';
 
-const isInside = (d: Def, root: Def) => { for (let p = d.parent; p; p = p.parent) if (p === root) return true; return false; };
+const isInside = (d: Def, root: Def) => {
+  for (let p = d.parent; p; p = p.parent) if (p === root) return true;
+  return false;
+};
 
 class Bail extends Error {}
 
 // In the user's file: where the definition starts, where its body's first statement starts, and its `}`.
 // (SWC's maps have no segment at a `{`; a change that starts before the first statement takes the full path.)
-interface SourceSpan { start: number; first: number; close: number }
+interface SourceSpan {
+  start: number;
+  first: number;
+  close: number;
+}
 
 const spans = new WeakMap<Analysed, Map<Def, SourceSpan | null>>();
-
 
 const mappers = new WeakMap<Analysed, (jsOffset: number) => number | null>();
 
@@ -38,7 +44,9 @@ function spanOf(an: Analysed, source: string, d: Def): SourceSpan | null {
   if (d.fn.body.type === 'BlockStatement' && d.fn.body.body.length > 0) {
     let at = mappers.get(an);
     if (!at) mappers.set(an, (at = sourceOffsets(an, source)));
-    const start = at(d.start), first = at(d.fn.body.body[0].start), close = at(d.fn.body.end - 1);
+    const start = at(d.start),
+      first = at(d.fn.body.body[0].start),
+      close = at(d.fn.body.end - 1);
     if (start !== null && first !== null && close !== null && source[close] === '}' && start < first && first < close) span = { start, first, close };
   }
   m.set(d, span);
@@ -73,12 +81,17 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   if (a === oldEnd && a === newEnd) return null;
 
   // the innermost definition whose body holds the whole change, and no definition inside it is touched
-  const an = state.an, info = an.info;
-  let root: Def | null = null, rootSpan: SourceSpan | null = null;
+  const an = state.an,
+    info = an.info;
+  let root: Def | null = null,
+    rootSpan: SourceSpan | null = null;
   for (const d of info.defs) {
     const sp = spanOf(an, old, d);
     if (!sp || !(sp.first <= a && oldEnd <= sp.close)) continue;
-    if (!rootSpan || sp.first > rootSpan.first) { root = d; rootSpan = sp; }
+    if (!rootSpan || sp.first > rootSpan.first) {
+      root = d;
+      rootSpan = sp;
+    }
   }
   if (!root || !rootSpan || root.kind === 'constructor') return null;
   // code in a class that has private members added by a save compiles with their uses rewritten: full path
@@ -89,7 +102,10 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   for (const d of info.defs) {
     if (d === root) continue;
     const sp = spanOf(an, old, d);
-    const inside = (() => { for (let p: Def | null = d.parent; p; p = p.parent) if (p === root) return true; return false; })();
+    const inside = (() => {
+      for (let p: Def | null = d.parent; p; p = p.parent) if (p === root) return true;
+      return false;
+    })();
     if (!inside) continue;
     if (!sp) return null; // a nested definition we cannot place: do not risk it
     const end = sp.close + 1;
@@ -102,29 +118,46 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   if (root.owner?.type === 'MethodDefinition') {
     const own = root.owner.key.type === 'PrivateIdentifier' ? root.owner.key.name : null;
     const privates = new Set<string>();
-    for (const m of root.cls!.node.body.body) if (m.type !== 'StaticBlock' && m.key.type === 'PrivateIdentifier' && m.key.name !== own) privates.add(m.key.name);
+    for (const m of root.cls!.node.body.body)
+      if (m.type !== 'StaticBlock' && m.key.type === 'PrivateIdentifier' && m.key.name !== own) privates.add(m.key.name);
     prefix = `class __jurig$C${root.derived ? ' extends Object' : ''}{${[...privates].map((n) => `#${n};`).join('')}`;
     suffix = '}';
-  } else if (root.owner?.type === 'Property') { prefix = '({'; suffix = '});'; }
-  else if (root.kind === 'function' || root.kind === 'arrow') { prefix = '('; suffix = ');'; }
-  else return null;
+  } else if (root.owner?.type === 'Property') {
+    prefix = '({';
+    suffix = '});';
+  } else if (root.kind === 'function' || root.kind === 'arrow') {
+    prefix = '(';
+    suffix = ');';
+  } else return null;
   const snippet = prefix + text + suffix;
 
   let js: string, base: Analysed['base'];
-  try { ({ js, base } = toJs(snippet, rec.file, an.format)); } catch { return null; } // a syntax error: the full path reports it
+  try {
+    ({ js, base } = toJs(snippet, rec.file, an.format));
+  } catch {
+    return null;
+  } // a syntax error: the full path reports it
   // map positions in the snippet to the file: its first line starts `prefix.length` before the definition
   const srcStarts = cachedLineStarts(newSource);
-  const line0 = lineIndex(srcStarts, rootSpan.start), col0 = rootSpan.start - srcStarts[line0];
-  const shifted = base.map((segs) => segs.map((s) => (s.length >= 4 ? [s[0], 0, s[2]! + line0, s[2] === 0 ? s[3]! - prefix.length + col0 : s[3]!] : s))) as Analysed['base'];
+  const line0 = lineIndex(srcStarts, rootSpan.start),
+    col0 = rootSpan.start - srcStarts[line0];
+  const shifted = base.map((segs) =>
+    segs.map((s) => (s.length >= 4 ? [s[0], 0, s[2]! + line0, s[2] === 0 ? s[3]! - prefix.length + col0 : s[3]!] : s)),
+  ) as Analysed['base'];
   let ast: ReturnType<typeof withoutBoundImports>;
-  try { ast = withoutBoundImports(parseModule(js), info); } catch { return null; }
+  try {
+    ast = withoutBoundImports(parseModule(js), info);
+  } catch {
+    return null;
+  }
   if (!ast) return null; // a JSX helper the running version does not import: the full path binds it
   const snip = analyze(js, ast, foreignChain(root.scope?.parent ?? null));
 
   // the snippet must hold exactly the edited definition (an edit that reaches past its end is not for here)
   const tops = snip.defs.filter((d) => d.parent === null);
   const top = tops[0];
-  if (tops.length !== 1 || snip.statements.length !== 1 || top.kind !== root.kind || top.isStatic !== root.isStatic || top.derived !== root.derived) return null;
+  if (tops.length !== 1 || snip.statements.length !== 1 || top.kind !== root.kind || top.isStatic !== root.isStatic || top.derived !== root.derived)
+    return null;
   if (root.owner?.type === 'MethodDefinition' ? !(top.cls && top.owner?.type === 'MethodDefinition') : top.cls) return null;
   // names: the snippet's paths for the definition and what is inside it become the running ones
   const snipPath = top.path;
@@ -163,7 +196,16 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
     return k;
   };
   const snipAn: Analysed = { js, base: shifted, info: snip, format: an.format };
-  const { compileDef, flush } = makeCompiler({ rec, an: snipAn, bindings: rec.bindings!, cellFor, classKey, reject: () => { throw new Bail(); } });
+  const { compileDef, flush } = makeCompiler({
+    rec,
+    an: snipAn,
+    bindings: rec.bindings!,
+    cellFor,
+    classKey,
+    reject: () => {
+      throw new Bail();
+    },
+  });
   const code = compileDef(top, entry.layout, null);
   flush();
   const fn = code.fn;
@@ -171,33 +213,46 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   const line = line0 + 1;
   const rootLabel = labelOf(info, root);
   const events: JurigEvent[] = [{ type: 'update', file: rec.file, path: rootLabel, line }];
-  for (const d of snip.defs) if (d !== top && !pairs.has(d)) events.push({ type: 'add', file: rec.file, path: rootLabel + d.path.slice(root.path.length).replace(/#\d+/g, ''), line });
+  for (const d of snip.defs)
+    if (d !== top && !pairs.has(d)) events.push({ type: 'add', file: rec.file, path: rootLabel + d.path.slice(root.path.length).replace(/#\d+/g, ''), line });
 
   // the new version, analysed only when something needs it; its definitions in the edited one have the
   // cells used above (by path: the same in the snippet and the file), the others keep theirs
-  let full: Analysed | null = null, cells: CellEntry[] | null = null, classKeys: string[] | null = null;
+  let full: Analysed | null = null,
+    cells: CellEntry[] | null = null,
+    classKeys: string[] | null = null;
   // by the region path: only the edited definition's statement is analysed again and spliced in; its
   // definitions are the running ones, except those in the edited definition, which are the snippet's
   const byRegion = (): boolean => {
     const reg = regionOf(an, old, newSource, rec.file);
     if (!reg || reg.range[1] - reg.range[0] !== 1 || reg.range[0] !== root.stmt) return false;
     const inRoot = (x: { start: number; end: number }, r: { start: number; end: number }) => r.start <= x.start && x.end <= r.end;
-    const oldDefs = info.defs.filter((d) => d.stmt === root.stmt), regDefs = reg.an.info.defs;
-    const before = oldDefs.indexOf(root), rootR = regDefs[before];
+    const oldDefs = info.defs.filter((d) => d.stmt === root.stmt),
+      regDefs = reg.an.info.defs;
+    const before = oldDefs.indexOf(root),
+      rootR = regDefs[before];
     if (!rootR || rootR.kind !== root.kind || rootR.name !== root.name) return false;
-    const oldIn = oldDefs.filter((d) => inRoot(d, root)).length, regIn = regDefs.filter((d) => inRoot(d, rootR)).length;
+    const oldIn = oldDefs.filter((d) => inRoot(d, root)).length,
+      regIn = regDefs.filter((d) => inRoot(d, rootR)).length;
     const snipIn = snip.defs.filter((d) => d === top || isInside(d, top));
     if (regIn !== snipIn.length || regDefs.length - regIn !== oldDefs.length - oldIn) return false;
-    const regionCells = regDefs.map((_d, k) => (k < before ? state.cells[oldDefs[k].index] : k < before + regIn ? cellFor(snipIn[k - before]) : state.cells[oldDefs[k - regIn + oldIn].index]));
-    const oldClasses = info.classes.filter((c) => c.stmt === root.stmt), regClasses = reg.an.info.classes;
+    const regionCells = regDefs.map((_d, k) =>
+      k < before ? state.cells[oldDefs[k].index] : k < before + regIn ? cellFor(snipIn[k - before]) : state.cells[oldDefs[k - regIn + oldIn].index],
+    );
+    const oldClasses = info.classes.filter((c) => c.stmt === root.stmt),
+      regClasses = reg.an.info.classes;
     const snipClasses = snip.classes.filter((c) => c !== top.cls || !root.cls);
     const cb = oldClasses.filter((c) => c.node.start < root.start).length;
-    const oci = oldClasses.filter((c) => inRoot(c.node, root)).length, rci = regClasses.filter((c) => inRoot(c.node, rootR)).length;
+    const oci = oldClasses.filter((c) => inRoot(c.node, root)).length,
+      rci = regClasses.filter((c) => inRoot(c.node, rootR)).length;
     if (rci !== snipClasses.length || regClasses.length - rci !== oldClasses.length - oci) return false;
-    const regionKeys = regClasses.map((_c, k) => (k < cb ? state.classKeys[oldClasses[k].index] : k < cb + rci ? classKey(snipClasses[k - cb]) : state.classKeys[oldClasses[k - rci + oci].index]));
+    const regionKeys = regClasses.map((_c, k) =>
+      k < cb ? state.classKeys[oldClasses[k].index] : k < cb + rci ? classKey(snipClasses[k - cb]) : state.classKeys[oldClasses[k - rci + oci].index],
+    );
     const defsIn = (lo: number, hi: number) => info.defs.filter((d) => d.stmt >= lo && d.stmt < hi);
     const classesIn = (lo: number, hi: number) => info.classes.filter((c) => c.stmt >= lo && c.stmt < hi);
-    const n = info.statements.length, i = root.stmt;
+    const n = info.statements.length,
+      i = root.stmt;
     cells = [...defsIn(0, i).map((d) => state.cells[d.index]), ...regionCells, ...defsIn(i + 1, n).map((d) => state.cells[d.index])];
     classKeys = [...classesIn(0, i).map((c) => state.classKeys[c.index]), ...regionKeys, ...classesIn(i + 1, n).map((c) => state.classKeys[c.index])];
     shapeOf(info);
@@ -207,7 +262,11 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
   const resolve = () => {
     if (cells) return;
     let done = false;
-    try { done = byRegion(); } catch { done = false; }
+    try {
+      done = byRegion();
+    } catch {
+      done = false;
+    }
     if (!done) {
       cells = null;
       full = analyseSource(newSource, rec.file);
@@ -228,18 +287,42 @@ function plan(rec: ModuleRecord, newSource: string): Plan | null {
       });
     }
     // resolved: plain values from now on, so this closure (and the version before, which it holds) can go
-    Object.defineProperties(next, { an: { value: full, enumerable: true }, cells: { value: cells, enumerable: true }, classKeys: { value: classKeys, enumerable: true } });
+    Object.defineProperties(next, {
+      an: { value: full, enumerable: true },
+      cells: { value: cells, enumerable: true },
+      classKeys: { value: classKeys, enumerable: true },
+    });
   };
   const next: RunningState = {
     source: newSource,
-    get an() { resolve(); return full!; },
-    get cells() { resolve(); return cells!; },
-    get classKeys() { resolve(); return classKeys!; },
-    failed: new Set(), exports: state.exports, retired: state.retired, realPrivates: state.realPrivates, owners: state.owners,
+    get an() {
+      resolve();
+      return full!;
+    },
+    get cells() {
+      resolve();
+      return cells!;
+    },
+    get classKeys() {
+      resolve();
+      return classKeys!;
+    },
+    failed: new Set(),
+    exports: state.exports,
+    retired: state.retired,
+    realPrivates: state.realPrivates,
+    owners: state.owners,
   };
   return {
-    next, bindings: rec.bindings!,
+    next,
+    bindings: rec.bindings!,
     updates: [{ path: root.path, cell: entry.cell, fn, line, text: shownText(js, top) }],
-    adds: [], deletes: [], runs: [], imports: [], events, disposals: [], drops: false,
+    adds: [],
+    deletes: [],
+    runs: [],
+    imports: [],
+    events,
+    disposals: [],
+    drops: false,
   };
 }

@@ -17,7 +17,10 @@ type AppLike = Record<string | symbol, unknown>;
 /** The array of layers requests go through: a Router's own, or an app's (created if missing). */
 function stackOf(app: AppLike): Layers | undefined {
   if (Array.isArray(app.stack)) return app.stack; // express.Router()
-  if (typeof app.lazyrouter === 'function') { (app.lazyrouter as () => void)(); return (app._router as { stack: Layers } | undefined)?.stack; } // Express 4
+  if (typeof app.lazyrouter === 'function') {
+    (app.lazyrouter as () => void)();
+    return (app._router as { stack: Layers } | undefined)?.stack;
+  } // Express 4
   return (app.router as { stack?: Layers } | undefined)?.stack; // Express 5 (a getter that creates it)
 }
 
@@ -43,13 +46,20 @@ export function liveRoutes<T extends object>(app: T): T {
       const before = new Set(stackOf(a) ?? []);
       let result: unknown;
       nested = true;
-      try { result = original.apply(this, args); } finally { nested = false; }
+      try {
+        result = original.apply(this, args);
+      } finally {
+        nested = false;
+      }
       const stack = stackOf(a) ?? [];
       const added = stack.filter((layer) => !before.has(layer));
       if (added.length) {
         // a statement run again (or added) after start appends its layers at the end, behind a catch-all
         // that later statements added: they go back before the first layer of a later statement
-        const isLater = (l: unknown) => { const o = owners.get(l as object); return before.has(l) && o !== undefined && o.file === owner.file && o.line > owner.line; };
+        const isLater = (l: unknown) => {
+          const o = owners.get(l as object);
+          return before.has(l) && o !== undefined && o.file === owner.file && o.line > owner.line;
+        };
         if (stack.some(isLater)) {
           for (const l of added) stack.splice(stack.indexOf(l), 1);
           stack.splice(stack.findIndex(isLater), 0, ...added);
@@ -57,7 +67,10 @@ export function liveRoutes<T extends object>(app: T): T {
         for (const l of added) owners.set(l as object, owner);
         fx!.addCleanup(owner, () => {
           const stack = stackOf(a) ?? [];
-          for (const layer of added) { const i = stack.indexOf(layer); if (i !== -1) stack.splice(i, 1); }
+          for (const layer of added) {
+            const i = stack.indexOf(layer);
+            if (i !== -1) stack.splice(i, 1);
+          }
         });
       }
       return result;

@@ -7,7 +7,10 @@ import type { JurigEvent } from './events.js';
 import type { Cell, EvalHook, ModuleRecord } from './module-record.js';
 
 /** Called around every applied save (and applySource): jurig/api's watch(). */
-export interface SaveHook { before?(file: string): void; after?(file: string, events: JurigEvent[]): void }
+export interface SaveHook {
+  before?(file: string): void;
+  after?(file: string, events: JurigEvent[]): void;
+}
 
 export type ApplyResult = { ok: true } | { ok: false; error: Error & { line?: number; column?: number; frame?: string } };
 

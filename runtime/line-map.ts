@@ -6,12 +6,14 @@ const MAX_MIDDLE = 1500; // lines: above this the changed middle is left unmappe
 
 export function lineShift(oldText: string, newText: string): LineShift | null {
   if (oldText === newText) return null;
-  const a = oldText.split(/\r?\n/), b = newText.split(/\r?\n/);
+  const a = oldText.split(/\r?\n/),
+    b = newText.split(/\r?\n/);
   let pre = 0;
   while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
   let suf = 0;
   while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
-  const n = a.length - pre - suf, m = b.length - pre - suf;
+  const n = a.length - pre - suf,
+    m = b.length - pre - suf;
   const mid = new Map<number, number>(); // old index → new index, 0-based, inside the middle
   if (n > 0 && m > 0 && n <= MAX_MIDDLE && m <= MAX_MIDDLE) {
     // LCS by dynamic programming over the middle only
@@ -20,9 +22,12 @@ export function lineShift(oldText: string, newText: string): LineShift | null {
     for (let i = n - 1; i >= 0; i--)
       for (let j = m - 1; j >= 0; j--)
         dp[i * w + j] = a[pre + i] === b[pre + j] ? dp[(i + 1) * w + j + 1] + 1 : Math.max(dp[(i + 1) * w + j], dp[i * w + j + 1]);
-    for (let i = 0, j = 0; i < n && j < m;) {
-      if (a[pre + i] === b[pre + j]) { mid.set(i, j); i++; j++; }
-      else if (dp[(i + 1) * w + j] >= dp[i * w + j + 1]) i++;
+    for (let i = 0, j = 0; i < n && j < m; ) {
+      if (a[pre + i] === b[pre + j]) {
+        mid.set(i, j);
+        i++;
+        j++;
+      } else if (dp[(i + 1) * w + j] >= dp[i * w + j + 1]) i++;
       else j++;
     }
   }

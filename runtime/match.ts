@@ -26,7 +26,8 @@ export interface Correspondence {
 
 export function correspond(oldInfo: ModuleInfo, newInfo: ModuleInfo, range: [number, number] | null = null): Correspondence {
   // (with a range, newInfo is the new text of the running statements [from, to) only)
-  const o = shapeOf(oldInfo), n = shapeOf(newInfo);
+  const o = shapeOf(oldInfo),
+    n = shapeOf(newInfo);
   const N = n.keys.length;
   const [from, O] = range ?? [0, o.keys.length];
   const stmt = new Int32Array(N).fill(-1);
@@ -37,7 +38,8 @@ export function correspond(oldInfo: ModuleInfo, newInfo: ModuleInfo, range: [num
   const byKey = new Map<string, number[]>();
   for (let i = from; i < O; i++) {
     const l = byKey.get(o.keys[i]);
-    if (l) l.push(i); else byKey.set(o.keys[i], [i]);
+    if (l) l.push(i);
+    else byKey.set(o.keys[i], [i]);
   }
   const cursor = new Map<string, number>();
   for (let j = 0; j < N; j++) {
@@ -53,26 +55,33 @@ export function correspond(oldInfo: ModuleInfo, newInfo: ModuleInfo, range: [num
 
   // 2. edited statements, within the gaps between statements that kept their order
   const anchors = increasingAnchors(stmt);
-  let prevOld = from - 1, prevNew = -1;
+  let prevOld = from - 1,
+    prevNew = -1;
   for (const [aNew, aOld] of [...anchors, [N, O] as [number, number]]) {
-    const olds: number[] = [], news: number[] = [];
+    const olds: number[] = [],
+      news: number[] = [];
     for (let i = prevOld + 1; i < aOld; i++) if (!oldTaken[i]) olds.push(i);
     for (let j = prevNew + 1; j < aNew; j++) if (stmt[j] === -1) news.push(j);
     pairEdited(o, n, olds, news, stmt, oldTaken);
-    prevOld = aOld; prevNew = aNew;
+    prevOld = aOld;
+    prevNew = aNew;
   }
 
   // 3. definitions and classes inside statement pairs
   const def: (Def | null)[] = new Array(newInfo.defs.length).fill(null);
   const cls: (ClassInfo | null)[] = new Array(newInfo.classes.length).fill(null);
   const oldDefTaken = new Set<Def>();
-  const tree = new TreePairer(oldInfo, newInfo, (a, b) => { def[b.index] = a; oldDefTaken.add(a); });
+  const tree = new TreePairer(oldInfo, newInfo, (a, b) => {
+    def[b.index] = a;
+    oldDefTaken.add(a);
+  });
   for (let j = 0; j < N; j++) {
     const i = stmt[j];
     if (i === -1) continue;
     tree.pairKids(o.stmtDefs[i], n.stmtDefs[j], same[j] === 1);
     // classes: by position in an unchanged statement, else by name; then their members by key
-    const oc = o.stmtClasses[i], nc = n.stmtClasses[j];
+    const oc = o.stmtClasses[i],
+      nc = n.stmtClasses[j];
     const classPairs = same[j] && oc.length === nc.length ? oc.map((c, k) => [c, nc[k]] as const) : pairByName(oc, nc, (c) => c.name);
     for (const [a, b] of classPairs) {
       cls[b.index] = a;
@@ -99,10 +108,15 @@ export function correspond(oldInfo: ModuleInfo, newInfo: ModuleInfo, range: [num
  * text is unchanged (the same children in the same places), else loosely (see pairLoose).
  */
 export class TreePairer {
-  constructor(private oldInfo: ModuleInfo, private newInfo: ModuleInfo, private onPair: (oldDef: Def, newDef: Def) => void) {}
+  constructor(
+    private oldInfo: ModuleInfo,
+    private newInfo: ModuleInfo,
+    private onPair: (oldDef: Def, newDef: Def) => void,
+  ) {}
   pair(a: Def, b: Def): void {
     this.onPair(a, b);
-    const ok = shapeOf(this.oldInfo).kids.get(a) ?? [], nk = shapeOf(this.newInfo).kids.get(b) ?? [];
+    const ok = shapeOf(this.oldInfo).kids.get(a) ?? [],
+      nk = shapeOf(this.newInfo).kids.get(b) ?? [];
     this.pairKids(ok, nk, ownText(this.oldInfo, a) === ownText(this.newInfo, b));
   }
   pairKids(olds: Def[], news: Def[], positional: boolean): void {
@@ -127,11 +141,18 @@ function increasingAnchors(stmt: Int32Array): [number, number][] {
   const js: number[] = [];
   for (let j = 0; j < stmt.length; j++) if (stmt[j] !== -1) js.push(j);
   // patience LIS over old indices, O(n log n)
-  const tails: number[] = [], prev = new Int32Array(js.length).fill(-1), tailIdx: number[] = [];
+  const tails: number[] = [],
+    prev = new Int32Array(js.length).fill(-1),
+    tailIdx: number[] = [];
   js.forEach((j, k) => {
     const v = stmt[j];
-    let lo = 0, hi = tails.length;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (tails[m] < v) lo = m + 1; else hi = m; }
+    let lo = 0,
+      hi = tails.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (tails[m] < v) lo = m + 1;
+      else hi = m;
+    }
     tails[lo] = v;
     tailIdx[lo] = k;
     prev[k] = lo > 0 ? tailIdx[lo - 1] : -1;
@@ -146,10 +167,14 @@ function pairEdited(o: Shape, n: Shape, olds: number[], news: number[], stmt: In
   if (!olds.length || !news.length) return;
   let from = 0; // keep order: an old statement after the last one paired
   for (const j of news) {
-    let best = -1, bestScore = 0;
+    let best = -1,
+      bestScore = 0;
     for (let k = from; k < olds.length; k++) {
       const s = affinity(o, olds[k], n, j, olds.length === 1 && news.length === 1);
-      if (s > bestScore) { best = k; bestScore = s; }
+      if (s > bestScore) {
+        best = k;
+        bestScore = s;
+      }
     }
     if (best === -1) continue;
     stmt[j] = olds[best];
@@ -160,9 +185,11 @@ function pairEdited(o: Shape, n: Shape, olds: number[], news: number[], stmt: In
 
 /** How plainly new statement j is an edit of old statement i (0: not at all). */
 function affinity(o: Shape, i: number, n: Shape, j: number, alone: boolean): number {
-  const od = o.declared[i], nd = n.declared[j];
+  const od = o.declared[i],
+    nd = n.declared[j];
   if (od.length && nd.some((x) => od.includes(x))) return 3;
-  const oh = head(o.keys[i]), nh = head(n.keys[j]);
+  const oh = head(o.keys[i]),
+    nh = head(n.keys[j]);
   if (oh && oh === nh) return 2;
   // the only statement changed between the same neighbours, holding definitions of the same kinds
   if (alone && o.stmtDefs[i].length && o.stmtDefs[i].map((d) => d.kind).join() === n.stmtDefs[j].map((d) => d.kind).join()) return 1;
@@ -178,7 +205,12 @@ function head(key: string): string {
 /** Pairs by a name, in order among namesakes; items without a match stay unpaired. */
 function pairByName<T>(olds: T[], news: T[], name: (x: T) => string, newName: (x: T) => string = name): [T, T][] {
   const queue = new Map<string, T[]>();
-  for (const x of olds) { const k = name(x); const l = queue.get(k); if (l) l.push(x); else queue.set(k, [x]); }
+  for (const x of olds) {
+    const k = name(x);
+    const l = queue.get(k);
+    if (l) l.push(x);
+    else queue.set(k, [x]);
+  }
   const out: [T, T][] = [];
   for (const y of news) {
     const l = queue.get(newName(y));
@@ -194,20 +226,34 @@ function pairByName<T>(olds: T[], news: T[], name: (x: T) => string, newName: (x
 function pairLoose(oldInfo: ModuleInfo, newInfo: ModuleInfo, olds: Def[], news: Def[]): [Def, Def][] {
   const out: [Def, Def][] = [];
   const anon = (d: Def) => d.name.startsWith('<');
-  const named = pairByName(olds.filter((d) => !anon(d)), news.filter((d) => !anon(d)), (d) => `${d.kind} ${d.isStatic} ${d.name}`);
+  const named = pairByName(
+    olds.filter((d) => !anon(d)),
+    news.filter((d) => !anon(d)),
+    (d) => `${d.kind} ${d.isStatic} ${d.name}`,
+  );
   out.push(...named);
   const taken = new Set<Def>(named.flat());
-  let ro = olds.filter((d) => !taken.has(d) && anon(d)), rn = news.filter((d) => !taken.has(d) && anon(d));
+  let ro = olds.filter((d) => !taken.has(d) && anon(d)),
+    rn = news.filter((d) => !taken.has(d) && anon(d));
   // identical texts keep their identity wherever they moved among their siblings
-  const exact = pairByName(ro, rn, (d) => d.kind + '\u0000' + ownText(oldInfo, d), (d) => d.kind + '\u0000' + ownText(newInfo, d));
+  const exact = pairByName(
+    ro,
+    rn,
+    (d) => d.kind + '\u0000' + ownText(oldInfo, d),
+    (d) => d.kind + '\u0000' + ownText(newInfo, d),
+  );
   out.push(...exact);
-  for (const [a, b] of exact) { taken.add(a); taken.add(b); }
+  for (const [a, b] of exact) {
+    taken.add(a);
+    taken.add(b);
+  }
   ro = ro.filter((d) => !taken.has(d));
   rn = rn.filter((d) => !taken.has(d));
   if (!ro.length || !rn.length) return out;
   // the rest: an order-keeping alignment that pairs only the same kind, scored by text similarity
   const sim = (a: Def, b: Def) => (a.kind !== b.kind ? -1 : similarity(ownText(oldInfo, a), ownText(newInfo, b)));
-  const I = ro.length, J = rn.length;
+  const I = ro.length,
+    J = rn.length;
   const score = new Float64Array((I + 1) * (J + 1));
   const W = J + 1;
   for (let x = I - 1; x >= 0; x--) {
@@ -216,10 +262,13 @@ function pairLoose(oldInfo: ModuleInfo, newInfo: ModuleInfo, olds: Def[], news: 
       score[x * W + y] = Math.max(score[(x + 1) * W + y], score[x * W + y + 1], s >= 0 ? s + 1 + score[(x + 1) * W + y + 1] : -Infinity);
     }
   }
-  for (let x = 0, y = 0; x < I && y < J;) {
+  for (let x = 0, y = 0; x < I && y < J; ) {
     const s = sim(ro[x], rn[y]);
-    if (s >= 0 && score[x * W + y] === s + 1 + score[(x + 1) * W + y + 1]) { out.push([ro[x], rn[y]]); x++; y++; }
-    else if (score[(x + 1) * W + y] >= score[x * W + y + 1]) x++;
+    if (s >= 0 && score[x * W + y] === s + 1 + score[(x + 1) * W + y + 1]) {
+      out.push([ro[x], rn[y]]);
+      x++;
+      y++;
+    } else if (score[(x + 1) * W + y] >= score[x * W + y + 1]) x++;
     else y++;
   }
   return out;
@@ -235,4 +284,3 @@ function similarity(a: string, b: string): number {
   while (s < a.length - p && s < b.length - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
   return (p + s) / max;
 }
-

@@ -7,7 +7,9 @@ import type { ClassInfo, Def, DefKind } from '../compiler/analyze.js';
 import type { Layout } from '../compiler/instrument.js';
 import { currentOwner, enterStatement, leaveForAwait, leaveToNone, type Owner, resumeAfterAwait } from './effects.js';
 
-export interface Cell { p: Function | undefined }
+export interface Cell {
+  p: Function | undefined;
+}
 
 /** The text of the definition a patch put in a cell, for `toString()` of the original function. */
 export const cellText = new WeakMap<Cell, string>();
@@ -19,7 +21,10 @@ export interface CellEntry {
   kind: DefKind;
 }
 
-export interface ClassEntry { ref: WeakRef<Function>; hook: EvalHook | null }
+export interface ClassEntry {
+  ref: WeakRef<Function>;
+  hook: EvalHook | null;
+}
 
 /** Each live class object → its module and registration key (for toString()). */
 export const classHome = new WeakMap<Function, { rec: ModuleRecord; key: string }>();
@@ -47,7 +52,11 @@ export interface RunningState {
 }
 
 /** A private method or accessor added to a running class (which cannot gain a private name). */
-export interface VirtualMember { value?: Function; get?: Function; set?: Function }
+export interface VirtualMember {
+  value?: Function;
+  get?: Function;
+  set?: Function;
+}
 
 export function defByPath(state: RunningState, path: string): Def | undefined {
   return state.an.info.defs.find((d) => d.path === path);
@@ -97,7 +106,9 @@ export class ModuleRecord {
 
   /** 'loaded': only the loaded text is kept (start-up pays for no analysis); 'analysed': the running
    * version is analysed (the first save, the REPL or a --loop asked for it), and saves replace it. */
-  get status(): 'loaded' | 'analysed' { return this.current ? 'analysed' : 'loaded'; }
+  get status(): 'loaded' | 'analysed' {
+    return this.current ? 'analysed' : 'loaded';
+  }
 
   /** The running version, analysed on first use. Throws SaveRejected if the file changed between the
    * load and that first analysis (its text on disk is no longer what runs). */
@@ -110,13 +121,19 @@ export class ModuleRecord {
   }
 
   /** The running version if analysed, else null (does not analyse). */
-  get state(): RunningState | null { return this.current; }
+  get state(): RunningState | null {
+    return this.current;
+  }
 
   /** The text that runs now, without analysing it. */
-  get runningText(): string | null { return this.current?.source ?? this.loadedSource; }
+  get runningText(): string | null {
+    return this.current?.source ?? this.loadedSource;
+  }
 
   /** A save was applied: `next` is what runs now. */
-  adopt(next: RunningState): void { this.current = next; }
+  adopt(next: RunningState): void {
+    this.current = next;
+  }
 
   /** Called from the static block of every instrumented class as it is created. */
   k(path: string, cls: Function, hook?: EvalHook): void {
@@ -128,11 +145,21 @@ export class ModuleRecord {
   }
 
   // effects (runtime/effects.ts): statement markers the loader inserts
-  e(i: number): void { enterStatement(this, this.file, i); }
-  u<T>(v: T): T { return leaveForAwait(this, v); }
-  w<T>(v: T, i: number | Owner | undefined): T { return resumeAfterAwait(this, v, i); }
-  x<T>(v?: T): T | undefined { return leaveToNone(v); }
-  o(): Owner | undefined { return currentOwner(); }
+  e(i: number): void {
+    enterStatement(this, this.file, i);
+  }
+  u<T>(v: T): T {
+    return leaveForAwait(this, v);
+  }
+  w<T>(v: T, i: number | Owner | undefined): T {
+    return resumeAfterAwait(this, v, i);
+  }
+  x<T>(v?: T): T | undefined {
+    return leaveToNone(v);
+  }
+  o(): Owner | undefined {
+    return currentOwner();
+  }
 
   liveClasses(path: string): ClassEntry[] {
     return (this.classes.get(path) ?? []).filter((e) => e.ref.deref() !== undefined);
@@ -146,7 +173,16 @@ export class ModuleRecord {
   /** `o.#m(…)` → vp(key, '#m').call(o, …) */
   vp(key: string, name: string): Function {
     const m = this.virtual(key, name);
-    return m.value ?? (m.get ? function (this: unknown, ...a: unknown[]) { return (m.get!.call(this) as Function)(...a); } : () => { throw new TypeError(`${name} has no getter`); });
+    return (
+      m.value ??
+      (m.get
+        ? function (this: unknown, ...a: unknown[]) {
+            return (m.get!.call(this) as Function)(...a);
+          }
+        : () => {
+            throw new TypeError(`${name} has no getter`);
+          })
+    );
   }
   /** `o.#x` → vpg(key, '#x', o) */
   vpg(key: string, name: string, o: unknown): unknown {
@@ -164,7 +200,11 @@ export class ModuleRecord {
   }
   /** `#x in o` → vpin(key, o): o is an instance of that class (or the class itself) */
   vpin(key: string, o: unknown): boolean {
-    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) throw new TypeError("Cannot use 'in' operator to search for a private field in a non-object");
-    return this.liveClasses(key).some((e) => { const c = e.ref.deref(); return c !== undefined && (o === c || o instanceof c); });
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function'))
+      throw new TypeError("Cannot use 'in' operator to search for a private field in a non-object");
+    return this.liveClasses(key).some((e) => {
+      const c = e.ref.deref();
+      return c !== undefined && (o === c || o instanceof c);
+    });
   }
 }

@@ -18,11 +18,45 @@ import type { Cell, CellEntry, ModuleRecord, RunningState } from './module-recor
 import { SaveRejected } from './save-rejected.js';
 import { isStatementMember, labelOf, normalize, ownText, privateNames, privateOwner, shapeOf } from './structure.js';
 
-export interface CellUpdate { path: string; cell: Cell; fn: Function; line: number; text: string }
-interface MemberAdd { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; fn: Function; line: number }
-interface MemberDelete { path: string; classPath: string; key: string | null; keyCode: string | null; kind: string; isStatic: boolean; line: number }
-interface StatementRun { index: number; line: number; wrapper: Function; isAsync: boolean; shown: string; functionDecl: boolean }
-interface ImportBind { specifier: string; names: { local: string; imported: string | '*' }[]; line: number }
+export interface CellUpdate {
+  path: string;
+  cell: Cell;
+  fn: Function;
+  line: number;
+  text: string;
+}
+interface MemberAdd {
+  path: string;
+  classPath: string;
+  key: string | null;
+  keyCode: string | null;
+  kind: string;
+  isStatic: boolean;
+  fn: Function;
+  line: number;
+}
+interface MemberDelete {
+  path: string;
+  classPath: string;
+  key: string | null;
+  keyCode: string | null;
+  kind: string;
+  isStatic: boolean;
+  line: number;
+}
+interface StatementRun {
+  index: number;
+  line: number;
+  wrapper: Function;
+  isAsync: boolean;
+  shown: string;
+  functionDecl: boolean;
+}
+interface ImportBind {
+  specifier: string;
+  names: { local: string; imported: string | '*' }[];
+  line: number;
+}
 
 export interface Plan {
   next: RunningState;
@@ -62,7 +96,12 @@ export function analyseSave(rec: ModuleRecord, state: RunningState, newSource: s
     throw asRejection(e, newSource);
   }
   if (an.format !== state.an.format) {
-    throw new SaveRejected(`the file changed from ${state.an.format === 'module' ? 'an ES module' : 'CommonJS'} to ${an.format === 'module' ? 'an ES module' : 'CommonJS'}; restart to apply`, 1, 1, '');
+    throw new SaveRejected(
+      `the file changed from ${state.an.format === 'module' ? 'an ES module' : 'CommonJS'} to ${an.format === 'module' ? 'an ES module' : 'CommonJS'}; restart to apply`,
+      1,
+      1,
+      '',
+    );
   }
   return an;
 }
@@ -80,10 +119,27 @@ export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const an = analyseSave(rec, state, newSource);
   const core = planVersions(rec, state, an, newSource, correspond(state.an.info, an.info), null)!;
   const exports = exportedNames(an.info.statements);
-  for (const name of state.exports) if (!exports.has(name)) core.events.push({ type: 'warn', file: rec.file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` });
+  for (const name of state.exports)
+    if (!exports.has(name))
+      core.events.push({
+        type: 'warn',
+        file: rec.file,
+        line: 1,
+        message: `export \`${name}\` was removed: modules that import it keep its last value until a restart`,
+      });
   return {
     ...core,
-    next: { source: newSource, an, cells: core.cells, classKeys: core.classKeys, failed: new Set(), exports, retired: core.retired, realPrivates: core.realPrivates, owners: core.owners },
+    next: {
+      source: newSource,
+      an,
+      cells: core.cells,
+      classKeys: core.classKeys,
+      failed: new Set(),
+      exports,
+      retired: core.retired,
+      realPrivates: core.realPrivates,
+      owners: core.owners,
+    },
   };
 }
 
@@ -124,9 +180,24 @@ interface Versions {
  * `range`) only the new text of the running statements [range[0], range[1]), the rest of the file being
  * unchanged. Returns null when such a region cannot be planned on its own (the caller plans the whole file).
  */
-export function planVersions(rec: ModuleRecord, state: RunningState, an: Analysed, newSource: string, corr: Correspondence, range: [number, number] | null): CorePlan | null {
+export function planVersions(
+  rec: ModuleRecord,
+  state: RunningState,
+  an: Analysed,
+  newSource: string,
+  corr: Correspondence,
+  range: [number, number] | null,
+): CorePlan | null {
   const v: Versions = {
-    rec, state, an, info: an.info, old: state.an.info, corr, range, newSource, events: [],
+    rec,
+    state,
+    an,
+    info: an.info,
+    old: state.an.info,
+    corr,
+    range,
+    newSource,
+    events: [],
     at: (offset) => originalPos(an, offset).line,
     reject: (message, offset) => {
       const p = originalPos(an, offset);
@@ -162,7 +233,23 @@ export function planVersions(rec: ModuleRecord, state: RunningState, an: Analyse
   const { runList, imports } = statementRuns(v, runs, bindings, compiler);
   compiler.flush(); // every piece evaluated (to functions, nothing run) before the plan exists
   const cells = v.info.defs.map(cellFor);
-  return { bindings, updates: updates.map(made), adds: adds.map(made), deletes, runs: runList, imports, events: v.events, recreated, cells, classKeys, retired, realPrivates, owners, disposals, drops };
+  return {
+    bindings,
+    updates: updates.map(made),
+    adds: adds.map(made),
+    deletes,
+    runs: runList,
+    imports,
+    events: v.events,
+    recreated,
+    cells,
+    classKeys,
+    retired,
+    realPrivates,
+    owners,
+    disposals,
+    drops,
+  };
 }
 
 /** The statements that run: new or edited ones, and unchanged ones whose last run threw. */
@@ -181,7 +268,12 @@ function moveRerunConsts({ rec, info }: Versions, runs: Uint8Array, bindings: Se
     if (!runs[j]) return;
     const decl = st.type === 'ExportNamedDeclaration' ? st.declaration : st;
     if (decl?.type !== 'VariableDeclaration') return;
-    for (const x of decl.declarations) for (const n of patternNames(x.id)) if (rec.consts!.has(n) && bindings.has(n)) { bindings.delete(n); moved.add(n); }
+    for (const x of decl.declarations)
+      for (const n of patternNames(x.id))
+        if (rec.consts!.has(n) && bindings.has(n)) {
+          bindings.delete(n);
+          moved.add(n);
+        }
   });
 }
 
@@ -191,7 +283,11 @@ function readersOf({ info, corr }: Versions, moved: Set<string>): Def[] {
   const innermostDef = innermostDefFinder(info.defs);
   for (const r of info.refs) {
     if (!moved.has(r.name) || r.binding?.scope.kind !== 'module' || r.decl) continue;
-    for (let d = innermostDef(r.node.start); d; d = d.parent) if (corr.def[d.index]) { out.push(d); break; }
+    for (let d = innermostDef(r.node.start); d; d = d.parent)
+      if (corr.def[d.index]) {
+        out.push(d);
+        break;
+      }
   }
   return out;
 }
@@ -201,12 +297,18 @@ function readersOf({ info, corr }: Versions, moved: Set<string>): Def[] {
  * changed); a named definition deleted by an earlier save and back now gets its retired cell back.
  */
 function cellsFoundAgain({ state, info, old, corr }: Versions, bindings: Set<string>) {
-  const entries: (CellEntry | null)[] = info.defs.map((d) => { const o = corr.def[d.index]; return o ? state.cells[o.index] : null; });
+  const entries: (CellEntry | null)[] = info.defs.map((d) => {
+    const o = corr.def[d.index];
+    return o ? state.cells[o.index] : null;
+  });
   const retired = new Map(state.retired);
   const changed = new Set<Def>();
   for (const d of info.defs) {
     const o = corr.def[d.index];
-    if (o) { if (ownText(old, o) !== ownText(info, d)) changed.add(d); continue; }
+    if (o) {
+      if (ownText(old, o) !== ownText(info, d)) changed.add(d);
+      continue;
+    }
     // the functions made before it was deleted still route through its cell, so the cell gets the new code
     // (a top-level function declaration that is not a binding any more is re-declared instead)
     const back = retired.get(d.path);
@@ -219,12 +321,17 @@ function cellsFoundAgain({ state, info, old, corr }: Versions, bindings: Set<str
   return { entries, retired, changed };
 }
 
-interface MemberEdit { cls: ClassInfo; added: Def[]; deleted: Def[] }
+interface MemberEdit {
+  cls: ClassInfo;
+  added: Def[];
+  deleted: Def[];
+}
 
 /** Members of a running class (outside functions) added or deleted. */
 function membersAddedAndDeleted({ info, old, corr }: Versions, entries: (CellEntry | null)[]): MemberEdit[] {
   const out: MemberEdit[] = [];
-  const shape = shapeOf(info), oldShape = shapeOf(old);
+  const shape = shapeOf(info),
+    oldShape = shapeOf(old);
   for (const c of info.classes) {
     const o = corr.cls[c.index];
     if (!o || c.parentDef) continue;
@@ -246,7 +353,7 @@ function membersAddedAndDeleted({ info, old, corr }: Versions, entries: (CellEnt
 function recreateIncompatible(v: Versions, entries: (CellEntry | null)[], changed: Set<Def>, runs: Uint8Array): Set<Def> {
   const repatch = new Set<Def>(changed);
   const fresh = new Set<Def>();
-  for (let grew = true; grew;) {
+  for (let grew = true; grew; ) {
     grew = false;
     for (const d of [...repatch]) {
       const entry = entries[d.index];
@@ -257,11 +364,21 @@ function recreateIncompatible(v: Versions, entries: (CellEntry | null)[], change
       grew = true;
       if (d.parent) {
         if (entries[d.parent.index]) repatch.add(d.parent);
-        v.events.push({ type: 'warn', file: v.rec.file, line: v.at(d.start), message: `${v.label(d)} changed its parameters or now uses a variable its running closures did not capture: closures made before this save keep their old code` });
+        v.events.push({
+          type: 'warn',
+          file: v.rec.file,
+          line: v.at(d.start),
+          message: `${v.label(d)} changed its parameters or now uses a variable its running closures did not capture: closures made before this save keep their old code`,
+        });
       } else {
         if (isStatementMember(d)) v.reject(`${v.label(d)} cannot be patched live (its parameters or captured variables changed); restart to apply`, d.start);
         runs[d.stmt] = 1;
-        v.events.push({ type: 'warn', file: v.rec.file, line: v.at(d.start), message: `${v.label(d)} is re-created: references taken before this save keep the old code` });
+        v.events.push({
+          type: 'warn',
+          file: v.rec.file,
+          line: v.at(d.start),
+          message: `${v.label(d)} is re-created: references taken before this save keep the old code`,
+        });
       }
     }
   }
@@ -284,7 +401,11 @@ function classKeysFor({ rec, state, info, old, corr }: Versions): string[] {
 function privatesFor({ state, info }: Versions, classKeys: string[], runs: Uint8Array) {
   const realPrivates = new Map(state.realPrivates);
   const recreated: string[] = [];
-  for (const c of info.classes) if (runs[c.stmt] && !c.parentDef) { realPrivates.set(classKeys[c.index], privateNames(c)); recreated.push(classKeys[c.index]); }
+  for (const c of info.classes)
+    if (runs[c.stmt] && !c.parentDef) {
+      realPrivates.set(classKeys[c.index], privateNames(c));
+      recreated.push(classKeys[c.index]);
+    }
   const virtualPrivate = (p: PrivateRef): string | null => {
     const c = privateOwner(info, p.node.start, p.name);
     if (!c || c.parentDef) return null; // (a class made by a function is made again with all its names)
@@ -297,8 +418,17 @@ function privatesFor({ state, info }: Versions, classKeys: string[], runs: Uint8
 type CompileDef = ReturnType<typeof makeCompiler>['compileDef'];
 
 /** The members added to and deleted from running classes whose statements do not run again. */
-function compileMemberEdits(v: Versions, edits: MemberEdit[], runs: Uint8Array, classKeys: string[], realPrivates: Map<string, Set<string>>, cellFor: (d: Def) => CellEntry, compileDef: CompileDef) {
-  const adds: Compiling<MemberAdd>[] = [], deletes: MemberDelete[] = [];
+function compileMemberEdits(
+  v: Versions,
+  edits: MemberEdit[],
+  runs: Uint8Array,
+  classKeys: string[],
+  realPrivates: Map<string, Set<string>>,
+  cellFor: (d: Def) => CellEntry,
+  compileDef: CompileDef,
+) {
+  const adds: Compiling<MemberAdd>[] = [],
+    deletes: MemberDelete[] = [];
   const keyOf = (d: Def, js: string) => {
     const owner = d.owner!; // (a statement-level class member: its MethodDefinition)
     if (owner.computed) return { key: null, keyCode: js.slice(owner.key.start, owner.key.end) };
@@ -310,12 +440,27 @@ function compileMemberEdits(v: Versions, edits: MemberEdit[], runs: Uint8Array, 
     for (const d of added) {
       if (d.kind === 'constructor') continue; // part of the class's own shape: its statement runs
       const entry = cellFor(d);
-      adds.push({ path: d.path, classPath: classKey, ...keyOf(d, v.an.js), kind: d.kind, isStatic: d.isStatic, code: compileDef(d, entry.layout, entry.cell), line: v.at(d.start) });
+      adds.push({
+        path: d.path,
+        classPath: classKey,
+        ...keyOf(d, v.an.js),
+        kind: d.kind,
+        isStatic: d.isStatic,
+        code: compileDef(d, entry.layout, entry.cell),
+        line: v.at(d.start),
+      });
     }
     for (const o of deleted) {
       // (a private method the class was created with stays, unreachable; one a save added is removed)
       if (o.kind === 'constructor' || (o.owner?.key.type === 'PrivateIdentifier' && realPrivates.get(classKey)?.has(o.owner.key.name))) continue;
-      deletes.push({ path: o.path, classPath: classKey, ...keyOf(o, v.old.js), kind: o.kind, isStatic: o.isStatic, line: originalPos(v.state.an, o.start).line });
+      deletes.push({
+        path: o.path,
+        classPath: classKey,
+        ...keyOf(o, v.old.js),
+        kind: o.kind,
+        isStatic: o.isStatic,
+        line: originalPos(v.state.an, o.start).line,
+      });
     }
   }
   return { adds, deletes };
@@ -326,7 +471,10 @@ function reportAddedAndDeleted(v: Versions, changed: Set<Def>, retired: Map<stri
   const found = new Set<Def>();
   for (const d of v.info.defs) {
     const o = v.corr.def[d.index];
-    if (o) { found.add(o); continue; }
+    if (o) {
+      found.add(o);
+      continue;
+    }
     if (!changed.has(d)) v.events.push({ type: 'add', file: v.rec.file, path: v.label(d), line: v.at(d.start) });
   }
   const inRange = (o: Def) => !v.range || (o.stmt >= v.range[0] && o.stmt < v.range[1]);
@@ -344,19 +492,29 @@ function reportAddedAndDeleted(v: Versions, changed: Set<Def>, retired: Map<stri
  */
 function effectsOwners({ info, old, state, corr, range }: Versions, runs: Uint8Array) {
   const owners: (Owner | undefined)[] = new Array(info.statements.length);
-  const keptOwner = new Uint8Array(old.statements.length), paired = new Uint8Array(old.statements.length);
+  const keptOwner = new Uint8Array(old.statements.length),
+    paired = new Uint8Array(old.statements.length);
   let unpaired = 0;
   for (let j = 0; j < runs.length; j++) {
-    if (corr.stmt[j] === -1) { unpaired++; continue; }
+    if (corr.stmt[j] === -1) {
+      unpaired++;
+      continue;
+    }
     paired[corr.stmt[j]] = 1;
-    if (!runs[j]) { owners[j] = state.owners[corr.stmt[j]]; keptOwner[corr.stmt[j]] = 1; }
+    if (!runs[j]) {
+      owners[j] = state.owners[corr.stmt[j]];
+      keptOwner[corr.stmt[j]] = 1;
+    }
   }
   const disposals: Owner[] = [];
   const [oldFrom, oldTo] = range ?? [0, old.statements.length];
   for (let i = oldTo - 1; i >= oldFrom; i--) {
     if (!paired[i]) unpaired--;
     const o = state.owners[i];
-    if (o && !keptOwner[i]) { o.line = originalPos(state.an, old.statements[i].start).line; disposals.push(o); }
+    if (o && !keptOwner[i]) {
+      o.line = originalPos(state.an, old.statements[i].start).line;
+      disposals.push(o);
+    }
   }
   return { owners, disposals, drops: unpaired < 0 };
 }
@@ -367,19 +525,35 @@ function statementRuns(v: Versions, runs: Uint8Array, bindings: Set<string>, com
   const runList: StatementRun[] = [];
   const imports: ImportBind[] = [];
   const newLines = v.newSource.split(/\r?\n/);
-  const shown = (offset: number) => { const p = originalPos(an, offset); return (newLines[p.line - 1] ?? '').slice(p.column - 1); };
+  const shown = (offset: number) => {
+    const p = originalPos(an, offset);
+    return (newLines[p.line - 1] ?? '').slice(p.column - 1);
+  };
   info.statements.forEach((node, j) => {
     if (!runs[j]) return;
     const decl = declarationOf(node);
     if (node.type === 'ImportDeclaration') {
       const names = node.specifiers
-        .map((s) => ({ local: s.local.name, imported: s.type === 'ImportNamespaceSpecifier' ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : specifierName(s.imported) }))
+        .map((s) => ({
+          local: s.local.name,
+          imported: s.type === 'ImportNamespaceSpecifier' ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : specifierName(s.imported),
+        }))
         .filter((n) => !bindings.has(n.local));
       imports.push({ specifier: String(node.source.value), names, line: v.at(node.start) });
       return;
     }
-    if (node.type === 'ExportAllDeclaration' || (node.type === 'ExportNamedDeclaration' && !node.declaration) || (node.type === 'ExportDefaultDeclaration' && !idOf(decl) && !(decl?.type === 'ClassDeclaration' || decl?.type === 'FunctionDeclaration'))) {
-      if (corr.stmt[j] === -1 || !corr.same[j]) v.events.push({ type: 'warn', file: rec.file, line: v.at(node.start), message: 'changes to export lists and default exports take effect after a restart' });
+    if (
+      node.type === 'ExportAllDeclaration' ||
+      (node.type === 'ExportNamedDeclaration' && !node.declaration) ||
+      (node.type === 'ExportDefaultDeclaration' && !idOf(decl) && !(decl?.type === 'ClassDeclaration' || decl?.type === 'FunctionDeclaration'))
+    ) {
+      if (corr.stmt[j] === -1 || !corr.same[j])
+        v.events.push({
+          type: 'warn',
+          file: rec.file,
+          line: v.at(node.start),
+          message: 'changes to export lists and default exports take effect after a restart',
+        });
       return;
     }
     if (decl?.type === 'FunctionDeclaration' && decl.id && bindings.has(decl.id.name)) return; // its body is patched through its cell
@@ -387,7 +561,12 @@ function statementRuns(v: Versions, runs: Uint8Array, bindings: Set<string>, com
     if (decl?.type === 'ClassDeclaration' && decl.id && bindings.has(decl.id.name)) {
       const c = info.classes.find((x) => x.node === decl)!;
       const o = corr.cls[c.index];
-      v.events.push({ type: 'warn', file: rec.file, line: v.at(node.start), message: `class ${decl.id.name} is re-created (${o ? classChange(old, o, info, c) : 'it is a new class of that name'}): instances made before this save keep their fields and base class, and their methods stay live` });
+      v.events.push({
+        type: 'warn',
+        file: rec.file,
+        line: v.at(node.start),
+        message: `class ${decl.id.name} is re-created (${o ? classChange(old, o, info, c) : 'it is a new class of that name'}): instances made before this save keep their fields and base class, and their methods stay live`,
+      });
     }
     runList.push(compileStatement(v, j, node, decl, bindings, compiler, shown(node.start)));
   });
@@ -395,7 +574,15 @@ function statementRuns(v: Versions, runs: Uint8Array, bindings: Set<string>, com
 }
 
 /** One top-level statement compiled to run again: declarations rebind their names (or `a` for new ones). */
-function compileStatement(v: Versions, index: number, node: TopLevel, decl: NonNullable<ReturnType<typeof declarationOf>>, bindings: Set<string>, { makeCtx, compile }: ReturnType<typeof makeCompiler>, shown: string): StatementRun {
+function compileStatement(
+  v: Versions,
+  index: number,
+  node: TopLevel,
+  decl: NonNullable<ReturnType<typeof declarationOf>>,
+  bindings: Set<string>,
+  { makeCtx, compile }: ReturnType<typeof makeCompiler>,
+  shown: string,
+): StatementRun {
   const cells: Cell[] = [];
   const ctx = makeCtx(cells);
   const skipRefs = new Set<Identifier>();
@@ -426,7 +613,11 @@ function compileStatement(v: Versions, index: number, node: TopLevel, decl: NonN
     ? compile(node.start, node.end, edits, `const __jurig$o=${MODULE}.${M.owner}();try{`, `}finally{${MODULE}.${M.end}()}`, cells, null, isAsync, `s${index}`)
     : compile(node.start, node.end, edits, '', '', cells, null, isAsync, `s${index}`);
   return {
-    index, line: v.at(node.start), wrapper: () => wrapper.fn(cells, null), isAsync, shown,
+    index,
+    line: v.at(node.start),
+    wrapper: () => wrapper.fn(cells, null),
+    isAsync,
+    shown,
     functionDecl: decl?.type === 'FunctionDeclaration',
   };
 }
@@ -450,7 +641,8 @@ export function shownText(js: string, d: Def): string {
 function classChange(oldInfo: ModuleInfo, a: ClassInfo, newInfo: ModuleInfo, b: ClassInfo): string {
   const part = (info: ModuleInfo, c: ClassInfo) => {
     const fields = new Map<string, string>();
-    let ctor = false, blocks = '';
+    let ctor = false,
+      blocks = '';
     for (const m of c.node.body.body) {
       if (m.type === 'PropertyDefinition') fields.set((m.static ? 'static ' : '') + info.js.slice(m.key.start, m.key.end), normalize(info, m.start, m.end, []));
       else if (m.type === 'StaticBlock') blocks += normalize(info, m.start, m.end, []);
@@ -459,10 +651,13 @@ function classChange(oldInfo: ModuleInfo, a: ClassInfo, newInfo: ModuleInfo, b: 
     const sup = c.node.superClass ? normalize(info, c.node.superClass.start, c.node.superClass.end, []) : '';
     return { fields, ctor, blocks, sup };
   };
-  const x = part(oldInfo, a), y = part(newInfo, b);
+  const x = part(oldInfo, a),
+    y = part(newInfo, b);
   const why: string[] = [];
   if (x.sup !== y.sup) why.push(y.sup ? (x.sup ? 'its base class changed' : 'it now extends a class') : 'it no longer extends a class');
-  for (const [k, v] of y.fields) if (!x.fields.has(k)) why.push(`field \`${k}\` was added`); else if (x.fields.get(k) !== v) why.push(`field \`${k}\` changed`);
+  for (const [k, v] of y.fields)
+    if (!x.fields.has(k)) why.push(`field \`${k}\` was added`);
+    else if (x.fields.get(k) !== v) why.push(`field \`${k}\` changed`);
   for (const k of x.fields.keys()) if (!y.fields.has(k)) why.push(`field \`${k}\` was removed`);
   if (x.ctor !== y.ctor) why.push(y.ctor ? 'it gained a constructor' : 'its constructor was removed');
   if (x.blocks !== y.blocks) why.push('a static block changed');

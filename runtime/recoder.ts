@@ -13,7 +13,13 @@ import './running-state.js'; // rec.running() below
 // An outline of a file's text: its top-level statements and the members of its top-level classes, with
 // offsets in that text (TypeScript or JavaScript, parsed by SWC, so TS modifiers and types are included).
 
-export interface Member { name: string; isStatic: boolean; kind: 'method' | 'get' | 'set' | 'constructor' | 'field'; start: number; end: number }
+export interface Member {
+  name: string;
+  isStatic: boolean;
+  kind: 'method' | 'get' | 'set' | 'constructor' | 'field';
+  start: number;
+  end: number;
+}
 export interface Item {
   kind: 'import' | 'function' | 'class' | 'var' | 'other';
   names: string[];
@@ -29,7 +35,10 @@ const PREFIX = '0;';
 export function outline(text: string, ts: boolean): Item[] {
   const deep = tooDeep(text, ts); // SWC would crash the process (compiler/nesting.ts)
   if (deep) throw new SyntaxError(`${deep.line}:${deep.column}: ${deep.message}`);
-  const ast = swc.parseSync(PREFIX + text, ts ? { syntax: 'typescript', tsx: false, decorators: true, target: 'esnext' } : { syntax: 'ecmascript', jsx: false, decorators: true, target: 'esnext' }) as unknown as { body: SwcNode[] };
+  const ast = swc.parseSync(
+    PREFIX + text,
+    ts ? { syntax: 'typescript', tsx: false, decorators: true, target: 'esnext' } : { syntax: 'ecmascript', jsx: false, decorators: true, target: 'esnext' },
+  ) as unknown as { body: SwcNode[] };
   const base = ast.body[0].span.start + PREFIX.length;
   const pos = byteToChar(text);
   const at = (b: number) => pos(b - base);
@@ -37,13 +46,25 @@ export function outline(text: string, ts: boolean): Item[] {
   for (const st of ast.body.slice(1)) {
     let decl: SwcNode = st;
     let exported = false;
-    if (st.type === 'ExportDeclaration') { decl = st.declaration!; exported = true; }
-    else if (st.type === 'ExportDefaultDeclaration') { decl = st.decl!; exported = true; }
+    if (st.type === 'ExportDeclaration') {
+      decl = st.declaration!;
+      exported = true;
+    } else if (st.type === 'ExportDefaultDeclaration') {
+      decl = st.decl!;
+      exported = true;
+    }
     const item: Item = { kind: 'other', names: [], start: at(st.span.start), declStart: at(decl.span.start), end: at(st.span.end), exported, members: [] };
     switch (decl.type) {
-      case 'ImportDeclaration': item.kind = 'import'; break;
-      case 'FunctionDeclaration': case 'FunctionExpression': item.kind = 'function'; if (decl.identifier) item.names.push(decl.identifier.value); break;
-      case 'ClassDeclaration': case 'ClassExpression':
+      case 'ImportDeclaration':
+        item.kind = 'import';
+        break;
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+        item.kind = 'function';
+        if (decl.identifier) item.names.push(decl.identifier.value);
+        break;
+      case 'ClassDeclaration':
+      case 'ClassExpression':
         item.kind = 'class';
         if (decl.identifier) item.names.push(decl.identifier.value);
         for (const m of decl.body ?? []) {
@@ -53,7 +74,16 @@ export function outline(text: string, ts: boolean): Item[] {
           else if (key?.type === 'Identifier' || key?.type === 'StringLiteral') name = String(key.value);
           else if (key?.type === 'PrivateName') name = '#' + (key.value ?? key.id?.value ?? key.name);
           if (name === null) continue;
-          const kind = m.type === 'Constructor' ? 'constructor' : m.type === 'ClassProperty' || m.type === 'PrivateProperty' ? 'field' : m.kind === 'getter' ? 'get' : m.kind === 'setter' ? 'set' : 'method';
+          const kind =
+            m.type === 'Constructor'
+              ? 'constructor'
+              : m.type === 'ClassProperty' || m.type === 'PrivateProperty'
+                ? 'field'
+                : m.kind === 'getter'
+                  ? 'get'
+                  : m.kind === 'setter'
+                    ? 'set'
+                    : 'method';
           item.members.push({ name, isStatic: !!m.isStatic, kind, start: at(m.span.start), end: at(m.span.end) });
         }
         break;
@@ -61,7 +91,10 @@ export function outline(text: string, ts: boolean): Item[] {
         item.kind = 'var';
         for (const d of decl.declarations ?? []) if (d.id?.type === 'Identifier') item.names.push(d.id.value as string);
         break;
-      case 'TsInterfaceDeclaration': case 'TsTypeAliasDeclaration': case 'TsEnumDeclaration': case 'TsModuleDeclaration':
+      case 'TsInterfaceDeclaration':
+      case 'TsTypeAliasDeclaration':
+      case 'TsEnumDeclaration':
+      case 'TsModuleDeclaration':
         if (decl.id?.type === 'Identifier') item.names.push(decl.id.value as string);
         break;
     }
@@ -119,7 +152,8 @@ function focusOf(loc: Location): Focus {
   if (loc.path === null) return { kind: 'module' };
   const state = loc.rec.running();
   const info = state.an.info;
-  if (loc.path.includes('/')) throw new Error(`a Recoder works on top-level functions, classes and methods; ${loc.path} is nested in a function (make a recoder for the enclosing one)`);
+  if (loc.path.includes('/'))
+    throw new Error(`a Recoder works on top-level functions, classes and methods; ${loc.path} is nested in a function (make a recoder for the enclosing one)`);
   const d = info.defs.find((x) => x.path === loc.path);
   if (d?.cls) {
     if (d.cls.parentDef || d.cls.path.includes('.')) throw new Error(`a Recoder works on members of top-level classes; ${loc.path} is not one`);
@@ -128,10 +162,14 @@ function focusOf(loc: Location): Focus {
     if (isStatic) seg = seg.slice(7);
     const mkind = d.kind === 'constructor' ? 'constructor' : d.kind === 'get' ? 'get' : d.kind === 'set' ? 'set' : 'method';
     if (mkind === 'get' || mkind === 'set') seg = seg.slice(4);
-    if (d.kind === 'arrow' || d.kind === 'function') throw new Error(`a Recoder works on methods; ${loc.path} is a function stored in a field (make a recoder for the class)`);
+    if (d.kind === 'arrow' || d.kind === 'function')
+      throw new Error(`a Recoder works on methods; ${loc.path} is a function stored in a field (make a recoder for the class)`);
     return { kind: 'member', cls: d.cls.path, name: seg, isStatic, mkind, marker: marker(d) };
   }
-  if (loc.path.includes('.')) throw new Error(`a Recoder works on top-level functions, classes and methods; ${loc.path} is a function inside an object (make a recoder for the statement that defines ${loc.path.split('.')[0]})`);
+  if (loc.path.includes('.'))
+    throw new Error(
+      `a Recoder works on top-level functions, classes and methods; ${loc.path} is a function inside an object (make a recoder for the statement that defines ${loc.path.split('.')[0]})`,
+    );
   return { kind: 'item', name: loc.path };
 }
 
@@ -148,7 +186,11 @@ const analyses = new Map<string, Analysed>();
 function analysisOf(text: string, file: string, what: string): Analysed {
   let an = analyses.get(text);
   if (!an) {
-    try { an = analyseSource(text, file); } catch (e) { throw syntaxError(e, what); }
+    try {
+      an = analyseSource(text, file);
+    } catch (e) {
+      throw syntaxError(e, what);
+    }
     if (analyses.size > 4) analyses.clear();
     analyses.set(text, an);
   }
@@ -183,7 +225,10 @@ function findMember(items: Item[], f: Extract<Focus, { kind: 'member' }>, text: 
 }
 
 function dedent(src: string): string {
-  const lines = src.replace(/^\s*\n/, '').replace(/\s+$/, '').split('\n');
+  const lines = src
+    .replace(/^\s*\n/, '')
+    .replace(/\s+$/, '')
+    .split('\n');
   let common: string | null = null;
   for (const l of lines) {
     if (!l.trim()) continue;
@@ -212,11 +257,17 @@ function definitionOp(f: Exclude<Focus, { kind: 'module' }>, src: string, ts: bo
     const an = analysisOf(code, file, `the patch for ${f.name}`);
     const declared = shapeOf(an.info).declared;
     if (declared.length !== 1 || declared[0].length !== 1 || declared[0][0] !== f.name) {
-      const defined = declared.map((names, i) => names.join(', ') || an.js.slice(an.info.statements[i].start, an.info.statements[i].end).split('\n')[0]).join('; ');
+      const defined = declared
+        .map((names, i) => names.join(', ') || an.js.slice(an.info.statements[i].start, an.info.statements[i].end).split('\n')[0])
+        .join('; ');
       throw new Error(`Recoder for ${f.name} cannot be used to define ${defined || 'nothing'} (use patchModule for anything else)`);
     }
     let items: Item[];
-    try { items = outline(code, ts); } catch (e) { throw syntaxError(e, `the patch for ${f.name}`); }
+    try {
+      items = outline(code, ts);
+    } catch (e) {
+      throw syntaxError(e, `the patch for ${f.name}`);
+    }
     const it = items.find((i) => i.names.includes(f.name))!;
     return (text) => {
       const cur = findItem(outline(text, ts), text, file, f.name);
@@ -234,12 +285,19 @@ function definitionOp(f: Exclude<Focus, { kind: 'module' }>, src: string, ts: bo
     throw new Error(`Recoder for ${describeFocus(f)} cannot be used to define ${defined} (use patchModule, or a recoder for the class)`);
   }
   let items: Item[];
-  try { items = outline(wrapped, ts); } catch (e) { throw syntaxError(e, `the patch for ${describeFocus(f)}`, 1); }
+  try {
+    items = outline(wrapped, ts);
+  } catch (e) {
+    throw syntaxError(e, `the patch for ${describeFocus(f)}`, 1);
+  }
   const memberText = wrapped.slice(items[0].members[0].start, items[0].members[0].end);
   return (text) => {
     const m = findMember(outline(text, ts), f, text, file);
     const indent = indentOf(text, m.start);
-    const body = memberText.split('\n').map((l, i) => (i === 0 || !l.trim() ? l : indent + l)).join('\n');
+    const body = memberText
+      .split('\n')
+      .map((l, i) => (i === 0 || !l.trim() ? l : indent + l))
+      .join('\n');
     return text.slice(0, m.start) + body + text.slice(m.end);
   };
 }
@@ -249,7 +307,11 @@ function definitionOp(f: Exclude<Focus, { kind: 'module' }>, src: string, ts: bo
 function moduleOp(src: string, ts: boolean): Op {
   const code = dedent(src);
   let pieces: Item[];
-  try { pieces = outline(code, ts); } catch (e) { throw syntaxError(e, 'the module patch'); }
+  try {
+    pieces = outline(code, ts);
+  } catch (e) {
+    throw syntaxError(e, 'the module patch');
+  }
   return (text) => {
     for (const p of pieces) {
       const piece = code.slice(p.start, p.end);
@@ -278,7 +340,13 @@ function moduleOp(src: string, ts: boolean): Op {
 
 function syntaxError(e: unknown, what: string, lineOffset = 0): Error {
   const msg = String((e as Error)?.message ?? e).replace(/\x1b\[[0-9;]*m/g, '');
-  const err = new SyntaxError(`${what} does not parse: ${msg.split('\n').filter((l) => l.trim()).slice(0, 6).join('\n')}`);
+  const err = new SyntaxError(
+    `${what} does not parse: ${msg
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, 6)
+      .join('\n')}`,
+  );
   void lineOffset;
   return err;
 }
@@ -313,12 +381,18 @@ export class Recoder {
   }
 
   /** What this recoder edits, e.g. `greet`, `Greeter.hello`, or `the module`. */
-  get name(): string { return describeFocus(this.focus); }
+  get name(): string {
+    return describeFocus(this.focus);
+  }
 
   /** `live`: patched, not written; `saved`: the file has it; `out-of-sync`: the file changed on disk since. */
   get status(): RecoderStatus {
     let disk: string | null = null;
-    try { disk = readFileSync(this.file, 'utf8'); } catch { /* deleted */ }
+    try {
+      disk = readFileSync(this.file, 'utf8');
+    } catch {
+      /* deleted */
+    }
     if (disk !== this.synced) return 'out-of-sync';
     return this.state;
   }
@@ -371,9 +445,15 @@ export class Recoder {
   /** Write the patched definition into the file, keeping the rest of it byte for byte. */
   commit(): void {
     let disk: string | null = null;
-    try { disk = readFileSync(this.file, 'utf8'); } catch { /* deleted */ }
+    try {
+      disk = readFileSync(this.file, 'utf8');
+    } catch {
+      /* deleted */
+    }
     if (disk !== this.synced) {
-      throw new OutOfSyncError(`cannot commit ${this.name}: ${relative(process.cwd(), this.file) || this.file} changed on disk since this recoder read it (out of sync). Call revert() to start again from the file.`);
+      throw new OutOfSyncError(
+        `cannot commit ${this.name}: ${relative(process.cwd(), this.file) || this.file} changed on disk since this recoder read it (out of sync). Call revert() to start again from the file.`,
+      );
     }
     let text = disk!;
     for (const op of this.ops) text = op(text);

@@ -4,7 +4,18 @@
 // with the running statements it replaces and planned like any save. The new version's analysis is then
 // the running one with those statements spliced in (positions after them shifted), built when something
 // first needs it. Anything the region cannot answer alone takes the full path (return null).
-import { analyze, type BindingKind, type ClassInfo, type Def, exportedNames, moduleLevelNames, type ModuleInfo, parseModule, parseScript, walk } from '../compiler/analyze.js';
+import {
+  analyze,
+  type BindingKind,
+  type ClassInfo,
+  type Def,
+  exportedNames,
+  moduleLevelNames,
+  type ModuleInfo,
+  parseModule,
+  parseScript,
+  walk,
+} from '../compiler/analyze.js';
 import { type AnyNode, isDirective, type Program } from '../compiler/ast.js';
 import { cachedLineStarts, lineIndex } from '../compiler/edits.js';
 import { type Analysed, sourceOffsets } from '../compiler/index.js';
@@ -22,10 +33,14 @@ const chunkCache = new WeakMap<Analysed, number[] | null>();
 function chunkStarts(an: Analysed, source: string): number[] | null {
   if (chunkCache.has(an)) return chunkCache.get(an)!;
   let out: number[] | null = [];
-  const js = an.js, toSource = sourceOffsets(an, source);
+  const js = an.js,
+    toSource = sourceOffsets(an, source);
   for (const st of an.info.statements) {
     const at = toSource(st.start);
-    if (at === null || (at > 0 && source[at - 1] !== '\n') || (st.start > 0 && js[st.start - 1] !== '\n') || (out.length && at <= out[out.length - 1])) { out = null; break; }
+    if (at === null || (at > 0 && source[at - 1] !== '\n') || (st.start > 0 && js[st.start - 1] !== '\n') || (out.length && at <= out[out.length - 1])) {
+      out = null;
+      break;
+    }
     out.push(at);
   }
   chunkCache.set(an, out);
@@ -65,16 +80,25 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
   let i1 = i0 + 1;
   while (i1 < n && starts[i1] <= oldEnd) i1++;
   if (i1 - i0 === n) return null; // the whole file: the full path does exactly that
-  const from = i0 === 0 ? 0 : starts[i0], to = i1 < n ? starts[i1] : old.length;
+  const from = i0 === 0 ? 0 : starts[i0],
+    to = i1 < n ? starts[i1] : old.length;
   const text = newSource.slice(from, to + newSource.length - old.length);
   if (NOT_ALONE.test(text) || (isTypeScript(file) && /\bconst\s+enum\b|\bnamespace\b/.test(newSource))) return null;
 
   // the region alone: JavaScript, parsed and analysed with the names the rest of the module declares
   let js: string, base: Analysed['base'];
-  try { ({ js, base } = toJs(text, file)); } catch { return null; } // (a syntax error: the full path reports it)
+  try {
+    ({ js, base } = toJs(text, file));
+  } catch {
+    return null;
+  } // (a syntax error: the full path reports it)
   if (js.length && !js.endsWith('\n') && to < old.length) return null;
   let ast: Program;
-  try { ast = an.format === 'module' ? parseModule(js) : parseScript(js); } catch { return null; }
+  try {
+    ast = an.format === 'module' ? parseModule(js) : parseScript(js);
+  } catch {
+    return null;
+  }
   const rest = [...info.statements.slice(0, i0), ...info.statements.slice(i1)];
   const outside = moduleLevelNames(rest);
   // a name (or export) the region declares again is an error only the whole file shows: the full path says it
@@ -88,19 +112,27 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
   const region = analyze(js, ast, null, outside);
   const lines = (t: string) => t.match(/\n/g)?.length ?? 0;
   return {
-    range: [i0, i1], from, to, an: { js, base, info: region, format: an.format },
-    jsA: i0 === 0 ? 0 : info.statements[i0].start, jsB: i1 < n ? info.statements[i1].start : an.js.length,
-    outside, srcLine: lineIndex(cachedLineStarts(old), from), srcLineDelta: lines(text) - lines(old.slice(from, to)),
+    range: [i0, i1],
+    from,
+    to,
+    an: { js, base, info: region, format: an.format },
+    jsA: i0 === 0 ? 0 : info.statements[i0].start,
+    jsB: i1 < n ? info.statements[i1].start : an.js.length,
+    outside,
+    srcLine: lineIndex(cachedLineStarts(old), from),
+    srcLineDelta: lines(text) - lines(old.slice(from, to)),
   };
 }
 
 export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
   const state = rec.running();
   if (state.failed.size) return null; // statements that threw run again, wherever they are
-  const an = state.an, info = an.info;
+  const an = state.an,
+    info = an.info;
   const reg = regionOf(an, state.source, newSource, rec.file);
   if (!reg) return null;
-  const [i0, i1] = reg.range, n = info.statements.length;
+  const [i0, i1] = reg.range,
+    n = info.statements.length;
   const region = reg.an.info;
   // positions in the region map to the file's lines
   const shifted = reg.an.base.map((segs) => segs.map((s) => (s.length >= 4 ? [s[0], 0, s[2]! + reg.srcLine, s[3]!] : s))) as Analysed['base'];
@@ -112,14 +144,23 @@ export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
   for (const r of core.runs) r.index += i0;
 
   // exports: those of the statements outside the region stay
-  const before = exportedNames(info.statements.slice(i0, i1)), now = exportedNames(region.statements);
+  const before = exportedNames(info.statements.slice(i0, i1)),
+    now = exportedNames(region.statements);
   const exports = new Set([...state.exports].filter((x) => !before.has(x) || now.has(x)));
   for (const x of now) exports.add(x);
-  for (const x of before) if (!now.has(x)) core.events.push({ type: 'warn', file: rec.file, line: 1, message: `export \`${x}\` was removed: modules that import it keep its last value until a restart` } as JurigEvent);
+  for (const x of before)
+    if (!now.has(x))
+      core.events.push({
+        type: 'warn',
+        file: rec.file,
+        line: 1,
+        message: `export \`${x}\` was removed: modules that import it keep its last value until a restart`,
+      } as JurigEvent);
 
   // the new version: the running analysis with the region spliced in, when first needed
   let spliced: Analysed | null = null;
-  let cells: CellEntry[] | null = null, classKeys: string[] | null = null;
+  let cells: CellEntry[] | null = null,
+    classKeys: string[] | null = null;
   const resolve = () => {
     if (spliced) return;
     const defsIn = (lo: number, hi: number) => info.defs.filter((d) => d.stmt >= lo && d.stmt < hi);
@@ -127,15 +168,35 @@ export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
     cells = [...defsIn(0, i0).map((d) => state.cells[d.index]), ...core.cells, ...defsIn(i1, n).map((d) => state.cells[d.index])];
     classKeys = [...classesIn(0, i0).map((c) => state.classKeys[c.index]), ...core.classKeys, ...classesIn(i1, n).map((c) => state.classKeys[c.index])];
     spliced = splice(an, reg);
-    Object.defineProperties(next, { an: { value: spliced, enumerable: true }, cells: { value: cells, enumerable: true }, classKeys: { value: classKeys, enumerable: true } });
+    Object.defineProperties(next, {
+      an: { value: spliced, enumerable: true },
+      cells: { value: cells, enumerable: true },
+      classKeys: { value: classKeys, enumerable: true },
+    });
   };
   const next: RunningState = {
     source: newSource,
-    get an() { resolve(); return spliced!; },
-    get cells() { resolve(); return cells!; },
-    get classKeys() { resolve(); return classKeys!; },
-    failed: new Set(), exports, retired: core.retired, realPrivates: core.realPrivates,
-    owners: [...Array.from({ length: i0 }, (_, i) => state.owners[i]), ...Array.from({ length: region.statements.length }, (_, i) => core.owners[i]), ...Array.from({ length: n - i1 }, (_, i) => state.owners[i1 + i])],
+    get an() {
+      resolve();
+      return spliced!;
+    },
+    get cells() {
+      resolve();
+      return cells!;
+    },
+    get classKeys() {
+      resolve();
+      return classKeys!;
+    },
+    failed: new Set(),
+    exports,
+    retired: core.retired,
+    realPrivates: core.realPrivates,
+    owners: [
+      ...Array.from({ length: i0 }, (_, i) => state.owners[i]),
+      ...Array.from({ length: region.statements.length }, (_, i) => core.owners[i]),
+      ...Array.from({ length: n - i1 }, (_, i) => state.owners[i1 + i]),
+    ],
   };
   return { ...core, next };
 }
@@ -147,10 +208,13 @@ export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
  * become the new version's): only call it once the old version is no longer needed.
  */
 export function splice(old: Analysed, reg: Region): Analysed {
-  const { range, jsA, jsB, srcLine, srcLineDelta, outside } = reg, region = reg.an;
-  const o = old.info, r = region.info;
+  const { range, jsA, jsB, srcLine, srcLineDelta, outside } = reg,
+    region = reg.an;
+  const o = old.info,
+    r = region.info;
   const [i0, i1] = range;
-  shapeOf(o); shapeOf(r); // (their code keys are read from the texts as they are now)
+  shapeOf(o);
+  shapeOf(r); // (their code keys are read from the texts as they are now)
   const delta = region.js.length - (jsB - jsA);
   const js = old.js.slice(0, jsA) + region.js + old.js.slice(jsB);
   // the running version's position-sorted lists, cut before anything moves: what lies before the region,
@@ -169,11 +233,26 @@ export function splice(old: Analysed, reg: Region): Analysed {
   // scopes: the region's top scope is the module's; scopes after the region move
   const moduleScope = o.moduleScope;
   const moved = new Set<object>();
-  const moveScope = (s: { start: number; end: number } | null, by: number) => { if (s && s !== moduleScope && !moved.has(s)) { moved.add(s); s.start += by; s.end += by; } };
+  const moveScope = (s: { start: number; end: number } | null, by: number) => {
+    if (s && s !== moduleScope && !moved.has(s)) {
+      moved.add(s);
+      s.start += by;
+      s.end += by;
+    }
+  };
   (moduleScope as { end: number }).end = js.length;
   const afterDefs = o.defs.filter((d) => d.stmt >= i1);
-  if (delta !== 0) for (const d of afterDefs) { d.start += delta; d.end += delta; for (let s = d.scope; s && s !== moduleScope; s = s.parent) moveScope(s, delta); }
-  for (const d of r.defs) { d.start += jsA; d.end += jsA; for (let s = d.scope; s && s !== r.moduleScope; s = s.parent) moveScope(s, jsA); }
+  if (delta !== 0)
+    for (const d of afterDefs) {
+      d.start += delta;
+      d.end += delta;
+      for (let s = d.scope; s && s !== moduleScope; s = s.parent) moveScope(s, delta);
+    }
+  for (const d of r.defs) {
+    d.start += jsA;
+    d.end += jsA;
+    for (let s = d.scope; s && s !== r.moduleScope; s = s.parent) moveScope(s, jsA);
+  }
   if (delta !== 0) for (const x of refs2) moveScope(x.binding?.scope ?? null, delta);
   for (const x of r.refs) moveScope(x.binding && x.binding.scope !== r.moduleScope ? x.binding.scope : null, jsA);
   for (const s of moved) if ((s as { parent: unknown }).parent === r.moduleScope) (s as { parent: unknown }).parent = moduleScope;
@@ -182,17 +261,25 @@ export function splice(old: Analysed, reg: Region): Analysed {
   const names = new Map(outside);
   for (const [k, v] of moduleLevelNames(r.statements)) if (!names.has(k) || v === 'function') names.set(k, v);
   const removed: string[] = [];
-  for (const k of [...moduleScope.decls.keys()]) if (!names.has(k)) { moduleScope.decls.delete(k); removed.push(k); }
+  for (const k of [...moduleScope.decls.keys()])
+    if (!names.has(k)) {
+      moduleScope.decls.delete(k);
+      removed.push(k);
+    }
   const added: string[] = [];
   for (const [k, kind] of names) {
     const b = moduleScope.decls.get(k);
     if (b) (b as { kind: BindingKind }).kind = kind;
-    else { moduleScope.decls.set(k, { name: k, kind, scope: moduleScope }); added.push(k); }
+    else {
+      moduleScope.decls.set(k, { name: k, kind, scope: moduleScope });
+      added.push(k);
+    }
   }
   for (const x of r.refs) if (x.binding && x.binding.scope === r.moduleScope) x.binding = moduleScope.decls.get(x.name) ?? null;
   if (removed.length || added.length) {
     const changed = new Set([...removed, ...added]);
-    for (const x of [...refs0, ...refs2]) if (changed.has(x.name) && (!x.binding || x.binding.scope === moduleScope)) x.binding = moduleScope.decls.get(x.name) ?? null;
+    for (const x of [...refs0, ...refs2])
+      if (changed.has(x.name) && (!x.binding || x.binding.scope === moduleScope)) x.binding = moduleScope.decls.get(x.name) ?? null;
   }
 
   // definitions and classes, in document order, renumbered
@@ -201,12 +288,22 @@ export function splice(old: Analysed, reg: Region): Analysed {
   const stmtShift = r.statements.length - (i1 - i0);
   for (const d of r.defs) d.stmt += i0;
   for (const d of afterDefs) d.stmt += stmtShift;
-  defs.forEach((d, i) => { d.index = i; });
+  defs.forEach((d, i) => {
+    d.index = i;
+  });
   const afterClasses = o.classes.filter((c) => c.stmt >= i1);
-  for (const c of r.classes) { c.stmt += i0; c.bodyStart += jsA; }
-  for (const c of afterClasses) { c.stmt += stmtShift; c.bodyStart += delta; }
+  for (const c of r.classes) {
+    c.stmt += i0;
+    c.bodyStart += jsA;
+  }
+  for (const c of afterClasses) {
+    c.stmt += stmtShift;
+    c.bodyStart += delta;
+  }
   const classes = [...o.classes.filter((c) => c.stmt < i0), ...r.classes, ...afterClasses];
-  classes.forEach((c, i) => { c.index = i; });
+  classes.forEach((c, i) => {
+    c.index = i;
+  });
 
   const flat = (a: number[], b: number[]) => {
     const out: number[] = [];
@@ -216,15 +313,27 @@ export function splice(old: Analysed, reg: Region): Analysed {
     return out;
   };
   const strings = new Map<number, string>();
-  for (const [k, v] of o.strings) if (k < jsA) strings.set(k, v); else if (k >= jsB) strings.set(k + delta, v);
+  for (const [k, v] of o.strings)
+    if (k < jsA) strings.set(k, v);
+    else if (k >= jsB) strings.set(k + delta, v);
   for (const [k, v] of r.strings) strings.set(k + jsA, v);
 
   const info: ModuleInfo = {
-    js, defs, classes, statements, moduleScope,
-    refs: [...refs0, ...r.refs, ...refs2], thisRefs: [...this0, ...r.thisRefs, ...this2], privateRefs: [...priv0, ...r.privateRefs, ...priv2],
-    metaRefs: [...meta0, ...r.metaRefs, ...meta2], awaitTopLevel: [...await0, ...r.awaitTopLevel, ...await2],
-    hasModuleSyntax: o.hasModuleSyntax || r.hasModuleSyntax, usesCommonJs: o.usesCommonJs || r.usesCommonJs,
-    comments: flat(o.comments, r.comments), verbatim: flat(o.verbatim, r.verbatim), strings,
+    js,
+    defs,
+    classes,
+    statements,
+    moduleScope,
+    refs: [...refs0, ...r.refs, ...refs2],
+    thisRefs: [...this0, ...r.thisRefs, ...this2],
+    privateRefs: [...priv0, ...r.privateRefs, ...priv2],
+    metaRefs: [...meta0, ...r.metaRefs, ...meta2],
+    awaitTopLevel: [...await0, ...r.awaitTopLevel, ...await2],
+    hasModuleSyntax: o.hasModuleSyntax || r.hasModuleSyntax,
+    usesCommonJs: o.usesCommonJs || r.usesCommonJs,
+    comments: flat(o.comments, r.comments),
+    verbatim: flat(o.verbatim, r.verbatim),
+    strings,
   };
   // thisRefs remember the start of the function that binds `this`: move them with their functions
   for (const t of r.thisRefs) if (t.owner >= 0) t.owner += jsA;
@@ -232,7 +341,8 @@ export function splice(old: Analysed, reg: Region): Analysed {
 
   // the source map: lines before the region, the region's (its lines in the file), lines after it
   const jsLines = cachedLineStarts(old.js);
-  const lineA = lineIndex(jsLines, jsA), lineB = jsB >= old.js.length ? old.base.length : lineIndex(jsLines, jsB);
+  const lineA = lineIndex(jsLines, jsA),
+    lineB = jsB >= old.js.length ? old.base.length : lineIndex(jsLines, jsB);
   // (the region's last line continues with the old line at jsB; at the end of the file it is the last line)
   const regionLines = jsB >= old.js.length ? region.base : region.base.slice(0, region.js.match(/\n/g)?.length ?? 0);
   const base = [
@@ -256,17 +366,26 @@ function renumberPaths(defs: Def[], classes: ClassInfo[]): void {
   const end = (x: Item) => ('node' in x ? x.node.end : x.end);
   const items: Item[] = [...defs, ...classes].sort((a, b) => start(a) - start(b) || ('node' in a ? -1 : 1));
   const byOld = new Map<string, Item[]>();
-  for (const x of items) { const l = byOld.get(x.path); if (l) l.push(x); else byOld.set(x.path, [x]); }
+  for (const x of items) {
+    const l = byOld.get(x.path);
+    if (l) l.push(x);
+    else byOld.set(x.path, [x]);
+  }
   const renamed = new Map<Item, string>();
   const used = new Map<string, number>();
   for (const x of items) {
     const base = x.path.replace(/#\d+$/, '');
     // the item whose path this one's starts with (and which holds it): its new path replaces that start
-    let prefix = '', rest = base;
+    let prefix = '',
+      rest = base;
     for (let k = base.length - 1; k > 0; k--) {
       if (base[k] !== '.' && base[k] !== '/') continue;
       const owner = byOld.get(base.slice(0, k))?.find((c) => c !== x && start(c) <= start(x) && end(x) <= end(c) && renamed.has(c));
-      if (owner) { prefix = renamed.get(owner)!; rest = base.slice(k); break; }
+      if (owner) {
+        prefix = renamed.get(owner)!;
+        rest = base.slice(k);
+        break;
+      }
     }
     const want = prefix + rest;
     const count = (used.get(want) ?? 0) + 1;
@@ -279,9 +398,11 @@ function renumberPaths(defs: Def[], classes: ClassInfo[]): void {
 /** Move every node of a tree by `by` (acorn shares one node between `local` and `imported`/`exported`). */
 function shiftTree(root: AnyNode, by: number): void {
   walk(root, (n) => {
-    n.start += by; n.end += by;
+    n.start += by;
+    n.end += by;
     if ((n.type === 'ExportSpecifier' && n.exported === n.local) || (n.type === 'ImportSpecifier' && n.imported === n.local)) {
-      n.local.start += by; n.local.end += by;
+      n.local.start += by;
+      n.local.end += by;
       return false;
     }
   });

@@ -22,7 +22,17 @@ export function analyseLoaded(rec: ModuleRecord, source: string): RunningState {
   rec.consts = new Set([...an.info.moduleScope.decls.values()].filter((b) => b.kind === 'const' && !exported.has(b.name)).map((b) => b.name));
   const classKeys = an.info.classes.map((c) => c.path);
   const realPrivates = new Map(an.info.classes.map((c, i) => [classKeys[i], privateNames(c)]));
-  const state: RunningState = { source, an, cells, classKeys, failed: new Set(), exports: exportedNames(an.info.statements), retired: new Map(), realPrivates, owners: loadedOwners(rec) };
+  const state: RunningState = {
+    source,
+    an,
+    cells,
+    classKeys,
+    failed: new Set(),
+    exports: exportedNames(an.info.statements),
+    retired: new Map(),
+    realPrivates,
+    owners: loadedOwners(rec),
+  };
   for (const o of state.owners) if (o) o.locate = () => ownerLine(rec, o);
   return state;
 }

@@ -35,7 +35,8 @@ function listenForLinks(): void {
     const m = (e as { data: LinkMessage }).data;
     if (m.t !== 'link' || linkOf.has(m.key)) return;
     linkOf.set(m.key, m.link);
-    if (watcher) watcher.addLink(m.link, m.key); else pendingLinks.push([m.link, m.key]);
+    if (watcher) watcher.addLink(m.link, m.key);
+    else pendingLinks.push([m.link, m.key]);
   };
 }
 // kept after the first save: on Node 20 every dynamic import() is a round trip to the hooks thread
@@ -61,7 +62,14 @@ async function planFor(rec: ModuleRecord, text: string): Promise<Plan> {
       // (one pending timer per module, however fast the saves come)
       if (!idleAnalysis.has(rec)) {
         idleAnalysis.add(rec);
-        setTimeout(() => { idleAnalysis.delete(rec); try { void rec.state?.an; } catch { /* the next save reports it */ } }, 50).unref();
+        setTimeout(() => {
+          idleAnalysis.delete(rec);
+          try {
+            void rec.state?.an;
+          } catch {
+            /* the next save reports it */
+          }
+        }, 50).unref();
       }
       return plan;
     }
@@ -69,7 +77,6 @@ async function planFor(rec: ModuleRecord, text: string): Promise<Plan> {
   return patch.planSave(rec, text);
 }
 const loadPatch = async () => patchModule ?? (patchModule = await import('./patch.js'));
-
 
 // Saves: which texts of a file to apply, and when (saves.ts)
 const saves = new Saves({
@@ -84,11 +91,20 @@ const saves = new Saves({
 const saveHooks = new Set<SaveHook>();
 function callHooks(stage: 'before' | 'after', file: string, events: JurigEvent[] = []): void {
   for (const h of saveHooks) {
-    try { h[stage]?.(file, events); } catch (e) { emit({ type: 'error', file, line: 1, column: 1, message: `an ${stage === 'before' ? 'onBefore' : 'onAfter'} hook threw: ${(e as Error)?.stack ?? e}`, error: e }); }
+    try {
+      h[stage]?.(file, events);
+    } catch (e) {
+      emit({
+        type: 'error',
+        file,
+        line: 1,
+        column: 1,
+        message: `an ${stage === 'before' ? 'onBefore' : 'onAfter'} hook threw: ${(e as Error)?.stack ?? e}`,
+        error: e,
+      });
+    }
   }
 }
-
-
 
 export function startRuntime(o: JurigOptions): RuntimeGlobal {
   const existing = runtimeGlobal();
@@ -98,30 +114,59 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
   installEffects();
   setDisposeReporter(({ owner, summary, kept, errors }) => {
     if (Object.keys(summary).length) emit({ type: 'dispose', file: owner.file, line: owner.line, summary, kept });
-    for (const error of errors) emit({ type: 'error', file: owner.file, line: owner.line, column: 1, message: `undoing what this statement set up threw: ${(error as Error)?.stack ?? error}`, error });
+    for (const error of errors)
+      emit({
+        type: 'error',
+        file: owner.file,
+        line: owner.line,
+        column: 1,
+        message: `undoing what this statement set up threw: ${(error as Error)?.stack ?? error}`,
+        error,
+      });
   });
-  installToString((index, tag) => {
-    const cell = byTag.get(tag)?.initialCells[index];
-    return cell && cellText.get(cell);
-  }, (cls) => {
-    const home = classHome.get(cls);
-    const state = home?.rec.state;
-    if (!home || !state || home.rec.liveClasses(home.key).at(-1)?.ref.deref() !== cls) return undefined;
-    const i = state.classKeys.indexOf(home.key);
-    const node = i === -1 ? null : state.an.info.classes[i].node;
-    return node ? state.an.js.slice(node.start, node.end) : undefined;
-  });
+  installToString(
+    (index, tag) => {
+      const cell = byTag.get(tag)?.initialCells[index];
+      return cell && cellText.get(cell);
+    },
+    (cls) => {
+      const home = classHome.get(cls);
+      const state = home?.rec.state;
+      if (!home || !state || home.rec.liveClasses(home.key).at(-1)?.ref.deref() !== cls) return undefined;
+      const i = state.classKeys.indexOf(home.key);
+      const node = i === -1 ? null : state.an.info.classes[i].node;
+      return node ? state.an.js.slice(node.start, node.end) : undefined;
+    },
+  );
   const g: RuntimeGlobal = {
-    m: registerModule, records, byFile, processFile: (f) => saves.process(f), applySource, hooks: saveHooks,
-    close: async () => { await watcher?.close(); },
-    notLive: (file, reason) => { if (!notLive.has(file)) { notLive.add(file); emit({ type: 'warn', file, line: 0, message: `is not live: ${reason}` }); } },
+    m: registerModule,
+    records,
+    byFile,
+    processFile: (f) => saves.process(f),
+    applySource,
+    hooks: saveHooks,
+    close: async () => {
+      await watcher?.close();
+    },
+    notLive: (file, reason) => {
+      if (!notLive.has(file)) {
+        notLive.add(file);
+        emit({ type: 'warn', file, line: 0, message: `is not live: ${reason}` });
+      }
+    },
   };
   setRuntimeGlobal(g);
   // the watcher starts once the program is under way: a short script never pays for chokidar, and a file
   // saved before it is ready is compared when it is (WatchEvents.recheck)
   if (isMainThread) host = hostWatching(watchEvents, o.poll);
   if (isMainThread && process.env.NODE_ENV === 'production') {
-    emit({ type: 'warn', file: '', line: 0, message: 'NODE_ENV is production, but jurig is a development tool: it instruments and watches your code and patches it as files change. Run production without it.' });
+    emit({
+      type: 'warn',
+      file: '',
+      line: 0,
+      message:
+        'NODE_ENV is production, but jurig is a development tool: it instruments and watches your code and patches it as files change. Run production without it.',
+    });
   }
   listenForLinks();
   setTimeout(() => void startWatcher(), 100).unref();
@@ -131,26 +176,40 @@ export function startRuntime(o: JurigOptions): RuntimeGlobal {
 function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: string, tag: string): ModuleRecord {
   let source: string | null = null;
   const file = fileURLToPath(meta.url.replace(/[?#].*$/, ''));
-  try { source = readFileSync(file, 'utf8'); } catch { /* deleted meanwhile: first save re-reads */ }
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    /* deleted meanwhile: first save re-reads */
+  }
   // (the text is kept by reference: no copy of each source)
-  if (source !== null) { let mtime = -1; try { mtime = statSync(file).mtimeMs; } catch { /* compare the text */ } saves.seen.set(file, { mtime, text: source }); }
+  if (source !== null) {
+    let mtime = -1;
+    try {
+      mtime = statSync(file).mtimeMs;
+    } catch {
+      /* compare the text */
+    }
+    saves.seen.set(file, { mtime, text: source });
+  }
   const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
   byTag.set(tag, rec);
   // (a module imported by a statement: jurig's own watching is not that statement's effect)
   outsideOwners(() => {
-    if (watcher) watcher.add(rec.file); else pendingWatch.push([rec.file, rec.file]);
+    if (watcher) watcher.add(rec.file);
+    else pendingWatch.push([rec.file, rec.file]);
     emit({ type: 'watch', file: rec.file });
   });
   return rec;
 }
 
-
 // What the watcher reports to this thread (in a worker: what the main thread's watcher reports)
 const watchEvents: WatchEvents = {
   change: (file) => saves.event(file),
-  recheck: (files) => { for (const f of files) saves.recheck(f); },
+  recheck: (files) => {
+    for (const f of files) saves.recheck(f);
+  },
   warn: (path, message) => emit({ type: 'warn', file: path, line: 0, message }),
 };
 
@@ -162,18 +221,30 @@ async function startWatcher(): Promise<void> {
   for (const [link, key] of pendingLinks.splice(0)) w.addLink(link, key);
   // a save made between a module's load and now had no watcher to see it (in a worker, the main thread's
   // watcher may have reported it before this thread listened): compare each file with what runs
-  setImmediate(() => { for (const file of byFile.keys()) saves.recheck(file); }).unref();
+  setImmediate(() => {
+    for (const file of byFile.keys()) saves.recheck(file);
+  }).unref();
   // warm up the patch path (SWC, the analysis) while the program starts, not at the first save
   setTimeout(() => {
-    void import('./fast-path.js').then((m) => (fastModule = m), () => {});
-    void import('./region.js').then((m) => (regionModule = m), () => {});
-    void import('./patch.js').then((m) => (patchModule = m), () => {});
+    void import('./fast-path.js').then(
+      (m) => (fastModule = m),
+      () => {},
+    );
+    void import('./region.js').then(
+      (m) => (regionModule = m),
+      () => {},
+    );
+    void import('./patch.js').then(
+      (m) => (patchModule = m),
+      () => {},
+    );
   }, 200).unref();
 }
 
 /** Apply a plan: the API's hooks around it, then stack traces of unchanged code moved to their lines. */
 async function apply(rec: ModuleRecord, plan: Plan): Promise<void> {
-  const beforeState = rec.state!, before = beforeState.source;
+  const beforeState = rec.state!,
+    before = beforeState.source;
   callHooks('before', rec.file);
   await patchModule!.applyPlan(rec, plan, resolveImport);
   // with a debugger attached, code that moved is compiled again with maps of the lines it has now
@@ -214,4 +285,3 @@ async function resolveImport(rec: ModuleRecord, spec: string): Promise<(name: st
   const target = records.get(url);
   return (name) => (name === '*' ? ns : target && !(name in ns) ? target.a[name] : ns[name]);
 }
-

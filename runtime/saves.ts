@@ -33,7 +33,8 @@ export function isBlank(text: string): boolean {
  * write has lost it (it ends where the writer paused, usually mid-line). A one-line file never keeps it.
  */
 export function keepsTail(running: string, text: string): boolean {
-  const r = trimEnd(running), t = trimEnd(text);
+  const r = trimEnd(running),
+    t = trimEnd(text);
   const nl = r.lastIndexOf('\n');
   if (nl === -1) return false;
   const tail = r.length - nl;
@@ -41,17 +42,20 @@ export function keepsTail(running: string, text: string): boolean {
 }
 function trimEnd(s: string): string {
   let e = s.length;
-  while (e > 0 && (s.charCodeAt(e - 1) <= 32)) e--;
+  while (e > 0 && s.charCodeAt(e - 1) <= 32) e--;
   return e === s.length ? s : s.slice(0, e);
 }
 
 /** A new `import` of this save names a file that is not there (yet). Thrown before anything is applied. */
 export class MissingImport extends Error {
-  constructor(readonly specifier: string, readonly path: string | null, cause: Error) {
+  constructor(
+    readonly specifier: string,
+    readonly path: string | null,
+    cause: Error,
+  ) {
     super(cause.message.split('\n')[0]);
   }
 }
-
 
 /** What the save logic needs from the runtime. */
 export interface SaveEnv {
@@ -63,12 +67,23 @@ export interface SaveEnv {
   apply(rec: ModuleRecord, plan: Plan): Promise<void>;
 }
 
-interface Disk { text: string; mtime: number; size: number }
+interface Disk {
+  text: string;
+  mtime: number;
+  size: number;
+}
 function readDisk(file: string): Disk | null {
   try {
     const text = readFileSync(file, 'utf8');
-    let mtime = -1, size = -1;
-    try { const s = statSync(file); mtime = s.mtimeMs; size = s.size; } catch { /* gone: the text decides */ }
+    let mtime = -1,
+      size = -1;
+    try {
+      const s = statSync(file);
+      mtime = s.mtimeMs;
+      size = s.size;
+    } catch {
+      /* gone: the text decides */
+    }
     return { text, mtime, size };
   } catch {
     return null; // gone (a rename save between unlink and rename, a checkout): its next event comes
@@ -107,15 +122,23 @@ export class Saves {
   event(file: string): void {
     const st = this.state(file);
     if (st.trailing) clearTimeout(st.trailing);
-    st.trailing = setTimeout(() => { st.trailing = null; this.recheck(file); }, TRAILING_CHECK_MS);
+    st.trailing = setTimeout(() => {
+      st.trailing = null;
+      this.recheck(file);
+    }, TRAILING_CHECK_MS);
     st.trailing.unref();
-    if (st.busy) { st.again = true; st.wake?.(); return; }
+    if (st.busy) {
+      st.again = true;
+      st.wake?.();
+      return;
+    }
     void this.process(file);
   }
 
   private state(file: string): FileState {
     let st = this.states.get(file);
-    if (!st) this.states.set(file, (st = { busy: false, again: false, wake: null, reported: null, trailing: null, blank: null, blankReported: false, late: null }));
+    if (!st)
+      this.states.set(file, (st = { busy: false, again: false, wake: null, reported: null, trailing: null, blank: null, blankReported: false, late: null }));
     return st;
   }
 
@@ -126,7 +149,11 @@ export class Saves {
     const disk = readDisk(this.env.pathOf(file));
     if (!disk || disk.text === rec.runningText || this.seenBefore(file, disk)) return;
     const st = this.state(file);
-    if (st.busy) { st.again = true; st.wake?.(); return; }
+    if (st.busy) {
+      st.again = true;
+      st.wake?.();
+      return;
+    }
     void this.process(file);
   }
 
@@ -139,7 +166,10 @@ export class Saves {
     const rec = this.env.records.get(file);
     if (!rec) return;
     const st = this.state(file);
-    if (st.busy) { st.again = true; return; }
+    if (st.busy) {
+      st.again = true;
+      return;
+    }
     st.busy = true;
     this.stopWaiting(st);
     try {
@@ -151,31 +181,49 @@ export class Saves {
         const disk = readDisk(this.env.pathOf(file));
         if (!disk) break;
         let running: RunningState;
-        try { running = rec.running(); } catch (e) { this.report(rec, st, e, SaveRejected, ''); break; }
+        try {
+          running = rec.running();
+        } catch (e) {
+          this.report(rec, st, e, SaveRejected, '');
+          break;
+        }
         if (disk.text === running.source || this.seenBefore(file, disk)) {
           this.seen.set(file, { mtime: disk.mtime, text: disk.text });
           this.notBlank(st);
           break;
         }
-        if (isBlank(disk.text)) { this.blank(rec, st); break; } // never applied; the text coming back is a save
+        if (isBlank(disk.text)) {
+          this.blank(rec, st);
+          break;
+        } // never applied; the text coming back is a save
         this.notBlank(st);
-        if (!held || held.text !== disk.text || held.mtime !== disk.mtime || held.size !== disk.size) held = { ...disk, since: performance.now(), planned: null };
+        if (!held || held.text !== disk.text || held.mtime !== disk.mtime || held.size !== disk.size)
+          held = { ...disk, since: performance.now(), planned: null };
         const debounce = this.env.debounce();
         const quiet = performance.now() - held.since >= debounce;
         const hold = () => this.hold(st, held!.since + debounce - performance.now());
 
-        if (!quiet && !keepsTail(running.source, disk.text)) { await hold(); continue; }
+        if (!quiet && !keepsTail(running.source, disk.text)) {
+          await hold();
+          continue;
+        }
         if (!held.planned) {
           try {
             held.planned = await this.env.plan(rec, disk.text);
           } catch (e) {
-            if (!quiet) { await hold(); continue; }
+            if (!quiet) {
+              await hold();
+              continue;
+            }
             this.report(rec, st, e, SaveRejected, disk.text);
             if (!st.again) break;
             continue;
           }
         }
-        if (!quiet && deletesCode(held.planned)) { await hold(); continue; }
+        if (!quiet && deletesCode(held.planned)) {
+          await hold();
+          continue;
+        }
         if (st.again) continue; // a newer write arrived while planning
         st.reported = null;
         try {
@@ -202,7 +250,11 @@ export class Saves {
     if (st.again) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, Math.max(1, ms));
-      function done() { clearTimeout(timer); st.wake = null; resolve(); }
+      function done() {
+        clearTimeout(timer);
+        st.wake = null;
+        resolve();
+      }
       st.wake = done;
     });
   }
@@ -214,7 +266,12 @@ export class Saves {
       const disk = readDisk(this.env.pathOf(rec.file));
       if (!disk || !isBlank(disk.text) || st.blankReported) return;
       st.blankReported = true;
-      emit({ type: 'warn', file: rec.file, line: 1, message: 'the file is empty; an empty file is never applied: the running version stays, and the next save is compared with it' });
+      emit({
+        type: 'warn',
+        file: rec.file,
+        line: 1,
+        message: 'the file is empty; an empty file is never applied: the running version stays, and the next save is compared with it',
+      });
     }, BLANK_REPORT_MS);
     st.blank.unref();
   }
@@ -226,7 +283,10 @@ export class Saves {
   }
 
   private report(rec: ModuleRecord, st: FileState, e: unknown, Rejected: Function, text: string): void {
-    let line = 1, column = 1, message: string, frame: string | undefined;
+    let line = 1,
+      column = 1,
+      message: string,
+      frame: string | undefined;
     if (e instanceof Rejected) {
       const r = e as Error & { line: number; column: number; frame: string };
       ({ line, column, frame } = r);
@@ -249,22 +309,49 @@ export class Saves {
       const key = 'import\0' + e.specifier;
       if (st.reported === key) return;
       st.reported = key;
-      emit({ type: 'error', file: rec.file, line, column: 1, message: `this save imports '${e.specifier}', which cannot be found: ${e.message} (nothing was changed)` });
+      emit({
+        type: 'error',
+        file: rec.file,
+        line,
+        column: 1,
+        message: `this save imports '${e.specifier}', which cannot be found: ${e.message} (nothing was changed)`,
+      });
       return;
     }
     const late = st.late ?? (st.late = { path: e.path, specifier: e.specifier, line, since: Date.now(), watcher: null, poll: null, warn: null, warned: false });
-    if (late.path !== e.path) { closeLate(late); Object.assign(late, { path: e.path, specifier: e.specifier, line, since: Date.now(), warned: false }); }
-    const retry = () => { if (candidates(late.path).some((p) => existsSync(p))) { closeLate(late); void this.process(rec.file); } };
+    if (late.path !== e.path) {
+      closeLate(late);
+      Object.assign(late, { path: e.path, specifier: e.specifier, line, since: Date.now(), warned: false });
+    }
+    const retry = () => {
+      if (candidates(late.path).some((p) => existsSync(p))) {
+        closeLate(late);
+        void this.process(rec.file);
+      }
+    };
     // the folder's events say at once when the file appears; polling covers a folder that does not exist yet
-    try { late.watcher ??= fsWatch(dirname(late.path), { persistent: false }, retry); late.watcher.on('error', () => {}); } catch { /* polled */ }
+    try {
+      late.watcher ??= fsWatch(dirname(late.path), { persistent: false }, retry);
+      late.watcher.on('error', () => {});
+    } catch {
+      /* polled */
+    }
     late.poll ??= setInterval(retry, LATE_POLL_MS);
     late.poll.unref();
     if (!late.warned) {
-      late.warn ??= setTimeout(() => {
-        late.warn = null;
-        late.warned = true;
-        emit({ type: 'warn', file: rec.file, line: late.line, message: `this save imports '${late.specifier}', which does not exist yet (${late.path}): nothing was changed; it is applied when the file appears` });
-      }, Math.max(0, late.since + LATE_WARN_MS - Date.now()));
+      late.warn ??= setTimeout(
+        () => {
+          late.warn = null;
+          late.warned = true;
+          emit({
+            type: 'warn',
+            file: rec.file,
+            line: late.line,
+            message: `this save imports '${late.specifier}', which does not exist yet (${late.path}): nothing was changed; it is applied when the file appears`,
+          });
+        },
+        Math.max(0, late.since + LATE_WARN_MS - Date.now()),
+      );
       late.warn.unref();
     }
   }
@@ -296,7 +383,8 @@ function closeLate(l: LateImports): void {
 
 /** The files a TypeScript-aware resolver may pick for a missing path (`./x.js` can be `x.ts`). */
 function candidates(path: string): string[] {
-  const ext = extname(path), base = path.slice(0, path.length - ext.length);
+  const ext = extname(path),
+    base = path.slice(0, path.length - ext.length);
   const ts: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
   if (ext && ext !== '.') return [path, ...(ts[ext] ?? []).map((e) => base + e)];
   return [path, ...['.ts', '.tsx', '.js', '.mjs', '.mts', '.cjs', '.cts', '/index.ts', '/index.js'].map((e) => path + e)];
@@ -306,11 +394,17 @@ function candidates(path: string): string[] {
 function deletesCode(p: Plan): boolean {
   if (p.drops) return true;
   let balance = 0;
-  for (const e of p.events) if (e.type === 'delete') balance++; else if (e.type === 'add') balance--;
+  for (const e of p.events)
+    if (e.type === 'delete') balance++;
+    else if (e.type === 'add') balance--;
   return balance > 0;
 }
 
 /** A `file:` URL's path, or null. */
 export function filePath(url: string): string | null {
-  try { return url.startsWith('file:') ? fileURLToPath(url) : null; } catch { return null; }
+  try {
+    return url.startsWith('file:') ? fileURLToPath(url) : null;
+  } catch {
+    return null;
+  }
 }

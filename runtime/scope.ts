@@ -16,16 +16,30 @@ export function moduleScope(file: string): ModuleScope | null {
   const rec = runtimeGlobal()?.byFile.get(file);
   if (!rec) return null;
   let names = new Set<string>();
-  try { names = new Set(rec.running().an.info.moduleScope.decls.keys()); } catch { /* changed before its first save: out of reach */ }
+  try {
+    names = new Set(rec.running().an.info.moduleScope.decls.keys());
+  } catch {
+    /* changed before its first save: out of reach */
+  }
   const key = Symbol.for('jurig.repl.value');
   return {
     file,
     names,
-    read: (name) => { try { return rec.evalHook(name); } catch { return rec.a[name]; } },
+    read: (name) => {
+      try {
+        return rec.evalHook(name);
+      } catch {
+        return rec.a[name];
+      }
+    },
     write: (name, value) => {
       const g = globalThis as Record<symbol, unknown>;
       g[key] = value;
-      try { rec.evalHook(`${name} = globalThis[Symbol.for('jurig.repl.value')]`); } finally { delete g[key]; }
+      try {
+        rec.evalHook(`${name} = globalThis[Symbol.for('jurig.repl.value')]`);
+      } finally {
+        delete g[key];
+      }
     },
   };
 }

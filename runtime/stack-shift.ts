@@ -126,5 +126,7 @@ export function followLines(rec: { url: string }, before: string, now: string): 
     const loaded = loadedSources.get(rec)!;
     let shift: ReturnType<typeof lineShift> | undefined;
     setLineShift(rec.url, loaded === now ? null : (line) => (shift === undefined ? (shift = lineShift(loaded, now)) : shift)?.(line) ?? line);
-  } catch { /* stack shifting is best effort */ }
+  } catch {
+    /* stack shifting is best effort */
+  }
 }

@@ -45,7 +45,8 @@ export function shapeOf(info: ModuleInfo): Shape {
  * `region`: the keys of the statements outside the range are the same strings (their code did not change).
  */
 export function seedShape(info: ModuleInfo, from: ModuleInfo, range: [number, number], region: ModuleInfo): void {
-  const o = shapeOf(from), r = shapeOf(region);
+  const o = shapeOf(from),
+    r = shapeOf(region);
   const keys = [...o.keys.slice(0, range[0]), ...r.keys, ...o.keys.slice(range[1])];
   const declared = [...o.declared.slice(0, range[0]), ...r.declared, ...o.declared.slice(range[1])];
   shapes.set(info, buildShape(info, keys, declared));
@@ -75,9 +76,18 @@ function buildShape(info: ModuleInfo, keys: string[] | null, declared: string[][
   if (!keys) {
     const topByStmt: Def[][] = Array.from({ length: n }, () => []);
     for (const d of kids.get(null) ?? []) topByStmt[d.stmt]?.push(d);
-    keys = info.statements.map((st, i) => normalize(info, st.start, st.end, topByStmt[i].map((d) => ({
-      start: d.start, end: d.end, text: isStatementMember(d) && d.kind !== 'constructor' ? '' : MARK + marker(d) + MARK,
-    }))));
+    keys = info.statements.map((st, i) =>
+      normalize(
+        info,
+        st.start,
+        st.end,
+        topByStmt[i].map((d) => ({
+          start: d.start,
+          end: d.end,
+          text: isStatementMember(d) && d.kind !== 'constructor' ? '' : MARK + marker(d) + MARK,
+        })),
+      ),
+    );
   }
   declared ??= info.statements.map(declaredNames);
   return { info, kids, stmtDefs, stmtClasses, members, keys, declared };
@@ -96,7 +106,8 @@ export function ownText(info: ModuleInfo, d: Def): string {
   let t = cache.get(d);
   if (t === undefined) {
     const kids = shapeOf(info).kids.get(d) ?? [];
-    let out = '', pos = d.start;
+    let out = '',
+      pos = d.start;
     for (const c of kids) {
       if (c.start < pos || c.end > d.end) continue;
       out += info.js.slice(pos, c.start) + HOLE + marker(c) + HOLE;
@@ -124,17 +135,27 @@ function declaredNames(st: TopLevel): string[] {
 // Code keys: the text of a range without comments, and with whitespace only where two tokens would
 // otherwise merge. String, regex and template text is kept exactly (their whitespace is part of the value).
 
-interface Piece { start: number; end: number; text: string | null } // text null: copy verbatim
+interface Piece {
+  start: number;
+  end: number;
+  text: string | null;
+} // text null: copy verbatim
 
 /** Pairs [start, end] of a flat sorted list that intersect [from, to). */
 function within(flat: number[], from: number, to: number, into: Piece[], text: string | null): void {
-  let lo = 0, hi = flat.length / 2;
-  while (lo < hi) { const m = (lo + hi) >> 1; if (flat[2 * m + 1] <= from) lo = m + 1; else hi = m; }
+  let lo = 0,
+    hi = flat.length / 2;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (flat[2 * m + 1] <= from) lo = m + 1;
+    else hi = m;
+  }
   for (let i = lo; i < flat.length / 2 && flat[2 * i] < to; i++) into.push({ start: Math.max(from, flat[2 * i]), end: Math.min(to, flat[2 * i + 1]), text });
 }
 
 const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 36 || c === 95 || c === 92 || c >= 128;
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029;
+const isSpace = (c: number) =>
+  c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029;
 
 /**
  * The code key of info.js[start, end) with `holes` (sorted, disjoint) replaced by their text. What a
@@ -152,16 +173,28 @@ export function normalize(info: ModuleInfo, start: number, end: number, holes: {
   // flattens it each time (quadratic on a 5 MB statement). Trailing `,` and `;` are held back until the
   // next char says whether they stay.
   const parts: string[] = [];
-  let runFrom = -1, runTo = -1; // js[runFrom, runTo): copied, not yet in parts
+  let runFrom = -1,
+    runTo = -1; // js[runFrom, runTo): copied, not yet in parts
   let held = ''; // `,` and `;` after the run
-  let e1 = -1, e2 = -1; // the last two chars emitted (run and parts), without held
+  let e1 = -1,
+    e2 = -1; // the last two chars emitted (run and parts), without held
   let pendingSpace = false;
   const any = () => e1 !== -1 || held.length > 0;
   const last = () => (held ? held.charCodeAt(held.length - 1) : e1);
   const beforeLast = () => (held.length >= 2 ? held.charCodeAt(held.length - 2) : held.length === 1 ? e1 : e2);
   const flush = () => {
-    if (runFrom >= 0) { parts.push(js.slice(runFrom, runTo)); runFrom = -1; }
-    if (held) { parts.push(held); for (let k = 0; k < held.length; k++) { e2 = e1; e1 = held.charCodeAt(k); } held = ''; }
+    if (runFrom >= 0) {
+      parts.push(js.slice(runFrom, runTo));
+      runFrom = -1;
+    }
+    if (held) {
+      parts.push(held);
+      for (let k = 0; k < held.length; k++) {
+        e2 = e1;
+        e1 = held.charCodeAt(k);
+      }
+      held = '';
+    }
   };
   const text = (t: string) => {
     if (!t) return;
@@ -173,19 +206,29 @@ export function normalize(info: ModuleInfo, start: number, end: number, holes: {
   const emitCode = (from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const c = js.charCodeAt(i);
-      if (isSpace(c)) { pendingSpace = true; continue; }
+      if (isSpace(c)) {
+        pendingSpace = true;
+        continue;
+      }
       if (pendingSpace && any()) {
         const p = last();
         if ((isWord(p) && isWord(c)) || (p === c && (c === 43 || c === 45 || c === 47)) || (p === 47 && c === 42)) text(' ');
       }
       pendingSpace = false;
-      if (c === 44 || c === 59) { held += js[i]; continue; }
+      if (c === 44 || c === 59) {
+        held += js[i];
+        continue;
+      }
       // `a,)` `a,}` `a,]` (not an elision `[a,,]`) and `;}` are `a)` `a}` `a]` `}`
       if ((c === 41 || c === 125 || c === 93) && last() === 44 && !(c === 93 && (beforeLast() === 91 || beforeLast() === 44))) held = held.slice(0, -1);
       if (c === 125) while (held && last() === 59) held = held.slice(0, -1);
-      if (held || runFrom < 0 || runTo !== i) { flush(); runFrom = i; }
+      if (held || runFrom < 0 || runTo !== i) {
+        flush();
+        runFrom = i;
+      }
       runTo = i + 1;
-      e2 = e1; e1 = c;
+      e2 = e1;
+      e1 = c;
     }
   };
   for (const p of pieces) {
@@ -196,7 +239,10 @@ export function normalize(info: ModuleInfo, start: number, end: number, holes: {
       pendingSpace = false;
       text(info.strings.get(p.start) ?? js.slice(p.start, p.end));
     } else if (p.text === ' ') pendingSpace = true;
-    else { pendingSpace = false; text(p.text); }
+    else {
+      pendingSpace = false;
+      text(p.text);
+    }
     pos = p.end;
   }
   emitCode(pos, end);

@@ -14,7 +14,9 @@ export type Interceptor = (call: () => unknown, args: unknown[]) => unknown;
 
 /** Each instrumented module of this thread, now and as later ones start (by file). Returns a stop function. */
 export function eachModule(fn: (file: string) => void): () => void {
-  const off = on((e) => { if (e.type === 'watch') fn(e.file); });
+  const off = on((e) => {
+    if (e.type === 'watch') fn(e.file);
+  });
   for (const file of runtimeGlobal()?.byFile.keys() ?? []) fn(file);
   return off;
 }
@@ -22,7 +24,11 @@ export function eachModule(fn: (file: string) => void): () => void {
 /** Does the running module of `file` define `path` (`fn`, `Class.method`)? */
 export function definesPath(file: string, path: string): boolean {
   const rec = runtimeGlobal()?.byFile.get(file);
-  try { return !!rec && rec.running().an.info.defs.some((d) => d.path === path); } catch { return false; }
+  try {
+    return !!rec && rec.running().an.info.defs.some((d) => d.path === path);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -34,7 +40,11 @@ export function intercept(file: string, path: string, intercept: Interceptor): '
   const rec = runtimeGlobal()?.byFile.get(file);
   if (!rec) return 'missing';
   let state: RunningState;
-  try { state = rec.running(); } catch { return 'missing'; }
+  try {
+    state = rec.running();
+  } catch {
+    return 'missing';
+  }
   const d = state.an.info.defs.find((x) => x.path === path);
   if (!d) return 'missing';
   const entry = state.cells[d.index];
@@ -48,14 +58,33 @@ export function intercept(file: string, path: string, intercept: Interceptor): '
     const args = conv === 'arrow' ? a.slice(2) : a;
     const call = (): unknown => {
       if (patched) return conv === 'arrow' ? patched(a[0], a[1], ...args) : patched.apply(this, a);
-      return callOriginal(rec!, path, this, args, () => { bypass = true; }, () => { bypass = false; });
+      return callOriginal(
+        rec!,
+        path,
+        this,
+        args,
+        () => {
+          bypass = true;
+        },
+        () => {
+          bypass = false;
+        },
+      );
     };
     return intercept(call, args);
   }
   Object.defineProperty(cell, 'p', {
     configurable: true,
-    get() { if (bypass) { bypass = false; return undefined; } return wrapper; },
-    set(v: Function | undefined) { patched = v; },
+    get() {
+      if (bypass) {
+        bypass = false;
+        return undefined;
+      }
+      return wrapper;
+    },
+    set(v: Function | undefined) {
+      patched = v;
+    },
   });
   return 'ok';
 }
@@ -65,5 +94,9 @@ function callOriginal(rec: ModuleRecord, path: string, self: unknown, args: unkn
   const fn = valueAt(rec, path) as Function | undefined;
   if (typeof fn !== 'function') throw new Error(`jurig: cannot find ${path} to run it`);
   bypass();
-  try { return fn.apply(self, args); } finally { done(); }
+  try {
+    return fn.apply(self, args);
+  } finally {
+    done();
+  }
 }

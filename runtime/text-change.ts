@@ -4,7 +4,11 @@
 
 const BLOCK = 1024;
 
-export interface TextChange { a: number; oldEnd: number; newEnd: number } // old[a, oldEnd) became new[a, newEnd)
+export interface TextChange {
+  a: number;
+  oldEnd: number;
+  newEnd: number;
+} // old[a, oldEnd) became new[a, newEnd)
 
 let last: { old: string; neu: string; change: TextChange } | null = null; // the fast and region paths both ask
 

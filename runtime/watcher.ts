@@ -26,10 +26,17 @@ const REAPPEAR_POLL_MS = 250; // a folder that went away is looked for this ofte
 const FALLBACK_POLL_MS = 200; // when native watching fails, every file is polled this often
 const READY_DELAY_MS = 200; // chokidar has no per-add ready event
 
-interface Dir { ino: number | null; raw: RawWatcher | null }
+interface Dir {
+  ino: number | null;
+  raw: RawWatcher | null;
+}
 
 function inode(path: string): number | null {
-  try { return statSync(path).ino; } catch { return null; }
+  try {
+    return statSync(path).ino;
+  } catch {
+    return null;
+  }
 }
 
 export class FileWatcher {
@@ -43,7 +50,10 @@ export class FileWatcher {
   private goneTimer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
 
-  constructor(private readonly on: WatchEvents, poll: number | null) {
+  constructor(
+    private readonly on: WatchEvents,
+    poll: number | null,
+  ) {
     this.polling = poll !== null;
     this.interval = poll ?? FALLBACK_POLL_MS;
   }
@@ -65,12 +75,18 @@ export class FileWatcher {
     const key = this.files.get(link);
     if (key === undefined) return;
     let target: string | null = null;
-    try { target = realpathSync(link); } catch { /* replaced mid-rename, or dangling: its next event */ }
+    try {
+      target = realpathSync(link);
+    } catch {
+      /* replaced mid-rename, or dangling: its next event */
+    }
     const before = this.links.get(link);
     if (target === before) return;
     if (before && before !== key) this.files.delete(before);
-    if (target && target !== link) { this.links.set(link, target); this.add(target, key); }
-    else this.links.delete(link); // no longer a link: a rename save put a regular file there
+    if (target && target !== link) {
+      this.links.set(link, target);
+      this.add(target, key);
+    } else this.links.delete(link); // no longer a link: a rename save put a regular file there
   }
 
   private fire(path: string): void {
@@ -92,16 +108,23 @@ export class FileWatcher {
     this.w = w;
     w.on('change', (p) => this.fire(p));
     w.on('add', (p) => this.fire(p));
-    w.on('unlinkDir', (p) => { if (this.dirs.has(p)) this.check(p); });
+    w.on('unlinkDir', (p) => {
+      if (this.dirs.has(p)) this.check(p);
+    });
     w.on('error', (e) => this.error(e as NodeJS.ErrnoException));
-    w.on('ready', () => { if (this.w === w) this.on.recheck([...new Set(this.files.values())]); });
+    w.on('ready', () => {
+      if (this.w === w) this.on.recheck([...new Set(this.files.values())]);
+    });
   }
 
   private watchDir(dir: string): void {
     if (this.dirs.has(dir)) return;
     const d: Dir = { ino: inode(dir), raw: null };
     this.dirs.set(dir, d);
-    if (d.ino === null) { this.awaitDir(dir); return; }
+    if (d.ino === null) {
+      this.awaitDir(dir);
+      return;
+    }
     this.raw(dir, d);
     if (!this.w) this.chokidar([dir]);
     else {
@@ -128,7 +151,10 @@ export class FileWatcher {
         if (!n || (event === 'rename' && n === basename(dir))) this.check(dir);
         if (n) this.fire(join(dir, n));
       });
-      w.on('error', () => { w.close(); this.check(dir); });
+      w.on('error', () => {
+        w.close();
+        this.check(dir);
+      });
       d.raw = w;
     } catch (e) {
       this.error(e as NodeJS.ErrnoException);
@@ -167,17 +193,24 @@ export class FileWatcher {
       const d = this.dirs.get(dir)!;
       d.ino = ino;
       this.raw(dir, d);
-      if (!this.w) this.chokidar([dir]); else this.w.add(dir);
+      if (!this.w) this.chokidar([dir]);
+      else this.w.add(dir);
       // its files may be there already (chokidar does not report what it finds on adding a folder)
       this.on.recheck(this.keysIn(dir));
       setTimeout(() => this.on.recheck(this.keysIn(dir)), READY_DELAY_MS).unref();
     }
-    if (this.gone.size === 0 && this.goneTimer) { clearInterval(this.goneTimer); this.goneTimer = null; }
+    if (this.gone.size === 0 && this.goneTimer) {
+      clearInterval(this.goneTimer);
+      this.goneTimer = null;
+    }
   }
 
   private error(e: NodeJS.ErrnoException): void {
     if (this.closed) return;
-    if (e?.code === 'ENOSPC' || e?.code === 'EMFILE') { void this.fallBackToPolling(e); return; }
+    if (e?.code === 'ENOSPC' || e?.code === 'EMFILE') {
+      void this.fallBackToPolling(e);
+      return;
+    }
     const where = (e as { path?: string })?.path ?? [...this.dirs.keys()][0] ?? process.cwd();
     this.on.warn(where, `file watcher error: ${e?.message ?? e}`);
   }
@@ -186,11 +219,18 @@ export class FileWatcher {
   private async fallBackToPolling(e: NodeJS.ErrnoException): Promise<void> {
     if (this.polling) return;
     this.polling = true;
-    const what = e.code === 'ENOSPC'
-      ? 'the system limit on file watchers is reached (ENOSPC); raise fs.inotify.max_user_watches (e.g. `sudo sysctl fs.inotify.max_user_watches=524288`)'
-      : 'no more inotify instances or open files (EMFILE); raise fs.inotify.max_user_instances (e.g. `sudo sysctl fs.inotify.max_user_instances=1024`) or the open-file limit (`ulimit -n`)';
-    this.on.warn([...this.dirs.keys()][0] ?? process.cwd(), `${what} to use native file events; jurig polls the watched files every ${this.interval} ms instead (--poll)`);
-    for (const d of this.dirs.values()) { d.raw?.close(); d.raw = null; }
+    const what =
+      e.code === 'ENOSPC'
+        ? 'the system limit on file watchers is reached (ENOSPC); raise fs.inotify.max_user_watches (e.g. `sudo sysctl fs.inotify.max_user_watches=524288`)'
+        : 'no more inotify instances or open files (EMFILE); raise fs.inotify.max_user_instances (e.g. `sudo sysctl fs.inotify.max_user_instances=1024`) or the open-file limit (`ulimit -n`)';
+    this.on.warn(
+      [...this.dirs.keys()][0] ?? process.cwd(),
+      `${what} to use native file events; jurig polls the watched files every ${this.interval} ms instead (--poll)`,
+    );
+    for (const d of this.dirs.values()) {
+      d.raw?.close();
+      d.raw = null;
+    }
     const old = this.w;
     this.w = null;
     await old?.close().catch(() => {});

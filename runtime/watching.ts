@@ -39,7 +39,10 @@ export function hostWatching(local: WatchEvents, poll: number | null): { start()
   let watcher: import('./watcher.js').FileWatcher | null = null;
   const pending: Message[] = [];
   const apply = (m: Message) => {
-    if (!watcher) { pending.push(m); return; }
+    if (!watcher) {
+      pending.push(m);
+      return;
+    }
     if (m.t === 'add') watcher.add(m.path, m.key);
   };
   channel.onmessage = (e) => {
@@ -50,14 +53,30 @@ export function hostWatching(local: WatchEvents, poll: number | null): { start()
   return {
     async start() {
       const { FileWatcher } = await load();
-      watcher = new FileWatcher({
-        change(key) { local.change(key); channel.postMessage({ t: 'change', key } satisfies Message); },
-        recheck(keys) { local.recheck(keys); channel.postMessage({ t: 'recheck', keys } satisfies Message); },
-        warn: local.warn,
-      }, poll);
+      watcher = new FileWatcher(
+        {
+          change(key) {
+            local.change(key);
+            channel.postMessage({ t: 'change', key } satisfies Message);
+          },
+          recheck(keys) {
+            local.recheck(keys);
+            channel.postMessage({ t: 'recheck', keys } satisfies Message);
+          },
+          warn: local.warn,
+        },
+        poll,
+      );
       for (const m of pending.splice(0)) apply(m);
       const w = watcher;
-      return { add: (p, k) => w.add(p, k), addLink: (l, k) => w.addLink(l, k), close: async () => { channel.close(); await w.close(); } };
+      return {
+        add: (p, k) => w.add(p, k),
+        addLink: (l, k) => w.addLink(l, k),
+        close: async () => {
+          channel.close();
+          await w.close();
+        },
+      };
     },
   };
 }
@@ -69,7 +88,12 @@ export async function workerWatching(local: WatchEvents, poll: number | null): P
   const found = await new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), HOST_TIMEOUT_MS);
     timer.unref();
-    channel.onmessage = (e) => { if (((e as { data: Message }).data).t === 'host') { clearTimeout(timer); resolve(true); } };
+    channel.onmessage = (e) => {
+      if ((e as { data: Message }).data.t === 'host') {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
     channel.postMessage({ t: 'hello' } satisfies Message);
   });
   if (!found) {
@@ -99,7 +123,12 @@ export function unrefWatchers(): void {
   for (const name of ['watch', 'watchFile'] as const) {
     const original = fs[name] as (...args: unknown[]) => { unref?: () => void };
     (fs as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
-      if (simulated && name === 'watch') throw Object.assign(new Error(`${simulated}: simulated by JURIG_TEST_WATCH_ERROR, watch '${args[0]}'`), { code: simulated, syscall: 'watch', path: String(args[0]) });
+      if (simulated && name === 'watch')
+        throw Object.assign(new Error(`${simulated}: simulated by JURIG_TEST_WATCH_ERROR, watch '${args[0]}'`), {
+          code: simulated,
+          syscall: 'watch',
+          path: String(args[0]),
+        });
       const w = original.apply(this, args);
       if (new Error().stack?.includes(`${'/'}chokidar${'/'}`)) w?.unref?.();
       return w;

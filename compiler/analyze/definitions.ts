@@ -1,9 +1,26 @@
 // Pass 1 of the analysis: the scopes of the module with what each declares, and every function-like
 // definition and class with a stable identity (its path: names from the top, `#n` among namesakes).
 import {
-  type AnyNode, type AssignmentExpression, type ClassNode, type ExportDefaultDeclaration, type ExportNamedDeclaration, type ExportAllDeclaration,
-  type FunctionNode, isClass, isFunction, keyName, type MethodDefinition, type ObjectExpression, type Pattern, type Program, type Property,
-  type PropertyDefinition, type StaticBlock, type VariableDeclaration, forEachChild, patternNames,
+  type AnyNode,
+  type AssignmentExpression,
+  type ClassNode,
+  type ExportDefaultDeclaration,
+  type ExportNamedDeclaration,
+  type ExportAllDeclaration,
+  type FunctionNode,
+  isClass,
+  isFunction,
+  keyName,
+  type MethodDefinition,
+  type ObjectExpression,
+  type Pattern,
+  type Program,
+  type Property,
+  type PropertyDefinition,
+  type StaticBlock,
+  type VariableDeclaration,
+  forEachChild,
+  patternNames,
 } from '../ast.js';
 import type { Ref } from './references.js';
 import { type BindingKind, declarePattern, hoistBlock, Scope, varScope } from './scope.js';
@@ -76,7 +93,10 @@ class DefinitionPass {
   private stmt = 0; // the top-level statement being visited
   private readonly used = new Map<string, number>(); // path → count, to disambiguate siblings
 
-  constructor(private readonly js: string, private readonly moduleScope: Scope) {}
+  constructor(
+    private readonly js: string,
+    private readonly moduleScope: Scope,
+  ) {}
 
   statements(body: Program['body']): void {
     for (this.stmt = 0; this.stmt < body.length; this.stmt++) this.visit(body[this.stmt], this.moduleScope, '', null, null);
@@ -106,7 +126,7 @@ class DefinitionPass {
       case 'FunctionExpression':
       case 'ArrowFunctionExpression': {
         if (node.type === 'FunctionDeclaration' && node.id) scope.declare(node.id.name, 'function');
-        const name = node.id ? node.id.name : hint ?? (node.type === 'ArrowFunctionExpression' ? '<arrow>' : '<function>');
+        const name = node.id ? node.id.name : (hint ?? (node.type === 'ArrowFunctionExpression' ? '<arrow>' : '<function>'));
         const d = this.makeDef(node, null, node.type === 'ArrowFunctionExpression' ? 'arrow' : 'function', prefix, name, def, null, false);
         d.hoisted = node.type === 'FunctionDeclaration' && scope === this.moduleScope;
         this.enterFunction(node, scope, d);
@@ -135,7 +155,10 @@ class DefinitionPass {
         const s = new Scope('block', scope, node.start, node.end, def);
         this.scopeOf.set(node, s);
         for (const c of node.cases) hoistBlock(c.consequent, s);
-        for (const c of node.cases) { if (c.test) this.visit(c.test, s, prefix, def, null); for (const x of c.consequent) this.visit(x, s, prefix, def, null); }
+        for (const c of node.cases) {
+          if (c.test) this.visit(c.test, s, prefix, def, null);
+          for (const x of c.consequent) this.visit(x, s, prefix, def, null);
+        }
         return;
       }
       case 'ForStatement':
@@ -149,7 +172,10 @@ class DefinitionPass {
       case 'CatchClause': {
         const s = new Scope('block', scope, node.start, node.end, def);
         this.scopeOf.set(node, s);
-        if (node.param) { declarePattern(node.param, s, 'catch'); this.visitPatternDefaults(node.param, s, prefix, def); }
+        if (node.param) {
+          declarePattern(node.param, s, 'catch');
+          this.visitPatternDefaults(node.param, s, prefix, def);
+        }
         this.visit(node.body, s, prefix, def, null);
         return;
       }
@@ -185,9 +211,16 @@ class DefinitionPass {
   private visitClass(node: ClassNode, scope: Scope, prefix: string, def: Def | null, hint: string | null): void {
     if (node.type === 'ClassDeclaration' && node.id) scope.declare(node.id.name, 'class');
     if (node.superClass) this.visit(node.superClass, scope, prefix, def, null);
-    const name = node.id ? node.id.name : hint ?? '<class>';
+    const name = node.id ? node.id.name : (hint ?? '<class>');
     const info: ClassInfo = {
-      index: this.classes.length, path: this.uniquePath(prefix + name), name, stmt: this.stmt, node, parentDef: def, hasPrivate: false, members: [],
+      index: this.classes.length,
+      path: this.uniquePath(prefix + name),
+      name,
+      stmt: this.stmt,
+      node,
+      parentDef: def,
+      hasPrivate: false,
+      members: [],
       bodyStart: node.body.start + 1,
     };
     this.classes.push(info);
@@ -203,7 +236,10 @@ class DefinitionPass {
 
   private visitMember(m: MethodDefinition | PropertyDefinition | StaticBlock, scope: Scope, info: ClassInfo, def: Def | null): void {
     const cprefix = info.path + '.';
-    if (m.type === 'StaticBlock') { this.visit(m, scope, cprefix, def, null); return; }
+    if (m.type === 'StaticBlock') {
+      this.visit(m, scope, cprefix, def, null);
+      return;
+    }
     if (m.computed) this.visit(m.key, scope, cprefix, def, null);
     if (m.key.type === 'PrivateIdentifier') info.hasPrivate = true;
     if (m.type === 'MethodDefinition') {
@@ -227,7 +263,10 @@ class DefinitionPass {
   private visitObject(node: ObjectExpression, scope: Scope, prefix: string, def: Def | null, hint: string | null): void {
     const objPrefix = hint && hint !== '<arrow>' && hint !== '<function>' ? prefix + hint + '.' : prefix;
     for (const p of node.properties) {
-      if (p.type === 'SpreadElement') { this.visit(p.argument, scope, prefix, def, null); continue; }
+      if (p.type === 'SpreadElement') {
+        this.visit(p.argument, scope, prefix, def, null);
+        continue;
+      }
       if (p.computed) this.visit(p.key, scope, prefix, def, null);
       const key = keyName(p, this.js);
       // (a method's or accessor's value is always a function expression)
@@ -254,14 +293,38 @@ class DefinitionPass {
   private visitPatternDefaults(p: Pattern | null | undefined, scope: Scope, prefix: string, def: Def | null): void {
     if (!p) return;
     switch (p.type) {
-      case 'AssignmentPattern': this.visitPatternDefaults(p.left, scope, prefix, def); this.visit(p.right, scope, prefix, def, p.left.type === 'Identifier' ? p.left.name : null); break;
-      case 'ObjectPattern': for (const pr of p.properties) { if (pr.type === 'RestElement') this.visitPatternDefaults(pr.argument, scope, prefix, def); else { if (pr.computed) this.visit(pr.key, scope, prefix, def, null); this.visitPatternDefaults(pr.value, scope, prefix, def); } } break;
-      case 'ArrayPattern': for (const e of p.elements) if (e) this.visitPatternDefaults(e, scope, prefix, def); break;
-      case 'RestElement': this.visitPatternDefaults(p.argument, scope, prefix, def); break;
+      case 'AssignmentPattern':
+        this.visitPatternDefaults(p.left, scope, prefix, def);
+        this.visit(p.right, scope, prefix, def, p.left.type === 'Identifier' ? p.left.name : null);
+        break;
+      case 'ObjectPattern':
+        for (const pr of p.properties) {
+          if (pr.type === 'RestElement') this.visitPatternDefaults(pr.argument, scope, prefix, def);
+          else {
+            if (pr.computed) this.visit(pr.key, scope, prefix, def, null);
+            this.visitPatternDefaults(pr.value, scope, prefix, def);
+          }
+        }
+        break;
+      case 'ArrayPattern':
+        for (const e of p.elements) if (e) this.visitPatternDefaults(e, scope, prefix, def);
+        break;
+      case 'RestElement':
+        this.visitPatternDefaults(p.argument, scope, prefix, def);
+        break;
     }
   }
 
-  private makeDef(fn: FunctionNode, owner: MethodDefinition | Property | null, kind: DefKind, prefix: string, name: string, parent: Def | null, cls: ClassInfo | null, isStatic: boolean): Def {
+  private makeDef(
+    fn: FunctionNode,
+    owner: MethodDefinition | Property | null,
+    kind: DefKind,
+    prefix: string,
+    name: string,
+    parent: Def | null,
+    cls: ClassInfo | null,
+    isStatic: boolean,
+  ): Def {
     const boundNames: string[] = [];
     let simple = true;
     for (const p of fn.params) {
@@ -269,8 +332,22 @@ class DefinitionPass {
       if (p.type !== 'Identifier' && !(p.type === 'RestElement' && p.argument.type === 'Identifier')) simple = false;
     }
     const d: Def = {
-      index: this.defs.length, path: this.uniquePath(prefix + name), name, stmt: this.stmt, kind, fn, owner, isStatic, parent, cls,
-      hoisted: false, boundNames, simpleParams: simple, captured: [], derived: false, scope: null,
+      index: this.defs.length,
+      path: this.uniquePath(prefix + name),
+      name,
+      stmt: this.stmt,
+      kind,
+      fn,
+      owner,
+      isStatic,
+      parent,
+      cls,
+      hoisted: false,
+      boundNames,
+      simpleParams: simple,
+      captured: [],
+      derived: false,
+      scope: null,
       start: (owner ?? fn).start, // a member starts at its key (`static`, `get`, `async` …)
       end: fn.end,
     };
@@ -313,10 +390,15 @@ export function innermostDefFinder(defs: Def[]): (pos: number) => Def | null {
   const sorted = [...defs].sort((a, b) => a.fn.start - b.fn.start || b.fn.end - a.fn.end);
   return (pos: number) => {
     // binary search the last def starting at or before pos, then walk up parents until one contains pos
-    let lo = 0, hi = sorted.length - 1, best = -1;
+    let lo = 0,
+      hi = sorted.length - 1,
+      best = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (sorted[mid].fn.start <= pos) { best = mid; lo = mid + 1; } else hi = mid - 1;
+      if (sorted[mid].fn.start <= pos) {
+        best = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
     // defs nest properly, so any def containing pos is an ancestor of the last one starting before it
     for (let d: Def | null = best >= 0 ? sorted[best] : null; d; d = d.parent) if (d.fn.start <= pos && pos < d.fn.end) return d;

@@ -2,8 +2,22 @@
 // code must keep or rewrite: `this`/`super`/`new.target` with the function that binds them, `import.meta`,
 // private names with the role of each use, top-level awaits; and the literals whose text is verbatim.
 import {
-  type AnyNode, type AssignmentExpression, type AwaitExpression, type BinaryExpression, type CallExpression, type ClassNode, type ForOfStatement,
-  forEachChild, type FunctionNode, type Identifier, isPrivateMember, type MetaProperty, type Pattern, type PrivateMember, type Program, type Super,
+  type AnyNode,
+  type AssignmentExpression,
+  type AwaitExpression,
+  type BinaryExpression,
+  type CallExpression,
+  type ClassNode,
+  type ForOfStatement,
+  forEachChild,
+  type FunctionNode,
+  type Identifier,
+  isPrivateMember,
+  type MetaProperty,
+  type Pattern,
+  type PrivateMember,
+  type Program,
+  type Super,
   type ThisExpression,
 } from '../ast.js';
 import type { Binding, Scope } from './scope.js';
@@ -26,7 +40,11 @@ export type PrivateRef = { name: string } & (
 );
 
 /** owner: the start of the function or field initializer that binds it (-1: the module). */
-export interface ThisRef { node: ThisExpression | Super | MetaProperty; kind: 'this' | 'super' | 'new.target'; owner: number }
+export interface ThisRef {
+  node: ThisExpression | Super | MetaProperty;
+  kind: 'this' | 'super' | 'new.target';
+  owner: number;
+}
 
 export interface References {
   refs: Ref[]; // sorted by position
@@ -79,17 +97,30 @@ class ReferencePass {
   private visitPattern(p: Pattern | null | undefined, scope: Scope, thisOwner: number, fnDepth: number): void {
     if (!p) return;
     switch (p.type) {
-      case 'Identifier': this.addRef(p, scope, true); break;
+      case 'Identifier':
+        this.addRef(p, scope, true);
+        break;
       case 'ObjectPattern':
         for (const pr of p.properties) {
           if (pr.type === 'RestElement') this.visitPattern(pr.argument, scope, thisOwner, fnDepth);
-          else { if (pr.computed) this.visit(pr.key, scope, thisOwner, fnDepth); this.visitPattern(pr.value, scope, thisOwner, fnDepth); }
+          else {
+            if (pr.computed) this.visit(pr.key, scope, thisOwner, fnDepth);
+            this.visitPattern(pr.value, scope, thisOwner, fnDepth);
+          }
         }
         break;
-      case 'ArrayPattern': for (const e of p.elements) this.visitPattern(e, scope, thisOwner, fnDepth); break;
-      case 'RestElement': this.visitPattern(p.argument, scope, thisOwner, fnDepth); break;
-      case 'AssignmentPattern': this.visitPattern(p.left, scope, thisOwner, fnDepth); this.visit(p.right, scope, thisOwner, fnDepth); break;
-      default: this.visit(p, scope, thisOwner, fnDepth); // member expression targets
+      case 'ArrayPattern':
+        for (const e of p.elements) this.visitPattern(e, scope, thisOwner, fnDepth);
+        break;
+      case 'RestElement':
+        this.visitPattern(p.argument, scope, thisOwner, fnDepth);
+        break;
+      case 'AssignmentPattern':
+        this.visitPattern(p.left, scope, thisOwner, fnDepth);
+        this.visit(p.right, scope, thisOwner, fnDepth);
+        break;
+      default:
+        this.visit(p, scope, thisOwner, fnDepth); // member expression targets
     }
   }
 
@@ -98,9 +129,15 @@ class ReferencePass {
     const outer = scope;
     if (own && node.type !== 'PropertyDefinition') scope = own;
     switch (node.type) {
-      case 'Identifier': this.addRef(node, scope, false); return;
-      case 'ThisExpression': this.thisRefs.push({ node, kind: 'this', owner: thisOwner }); return;
-      case 'Super': this.thisRefs.push({ node, kind: 'super', owner: thisOwner }); return;
+      case 'Identifier':
+        this.addRef(node, scope, false);
+        return;
+      case 'ThisExpression':
+        this.thisRefs.push({ node, kind: 'this', owner: thisOwner });
+        return;
+      case 'Super':
+        this.thisRefs.push({ node, kind: 'super', owner: thisOwner });
+        return;
       case 'MetaProperty':
         if (node.meta.name === 'import') this.metaRefs.push(node);
         else this.thisRefs.push({ node, kind: 'new.target', owner: thisOwner });
@@ -114,14 +151,15 @@ class ReferencePass {
         break;
       case 'MemberExpression':
         if (isPrivateMember(node)) {
-          const use = this.privateRole.get(node) ?? (node.optional ? { role: 'other', parent: node } as const : { role: 'get', parent: node } as const);
+          const use = this.privateRole.get(node) ?? (node.optional ? ({ role: 'other', parent: node } as const) : ({ role: 'get', parent: node } as const));
           this.privateRefs.push({ node, name: node.property.name, ...use });
         }
         this.visit(node.object, scope, thisOwner, fnDepth);
         if (node.computed) this.visit(node.property, scope, thisOwner, fnDepth);
         return;
       case 'CallExpression':
-        if (isPrivateMember(node.callee)) this.privateRole.set(node.callee, node.optional || node.callee.optional ? { role: 'other', parent: node } : { role: 'call', parent: node });
+        if (isPrivateMember(node.callee))
+          this.privateRole.set(node.callee, node.optional || node.callee.optional ? { role: 'other', parent: node } : { role: 'call', parent: node });
         break;
       case 'BinaryExpression':
         if (node.left.type === 'PrivateIdentifier') this.privateRefs.push({ node, name: node.left.name, role: 'in', parent: node });
@@ -143,24 +181,35 @@ class ReferencePass {
         for (const c of node.body) this.visit(c, scope, node.start, fnDepth + 1);
         return;
       case 'Literal':
-        if (typeof node.value === 'string') { this.verbatim.push(node.start, node.end); this.strings.set(node.start, JSON.stringify(node.value)); }
-        else if (node.regex) this.verbatim.push(node.start, node.end);
+        if (typeof node.value === 'string') {
+          this.verbatim.push(node.start, node.end);
+          this.strings.set(node.start, JSON.stringify(node.value));
+        } else if (node.regex) this.verbatim.push(node.start, node.end);
         return;
-      case 'TemplateElement': this.verbatim.push(node.start, node.end); return;
-      case 'LabeledStatement': this.visit(node.body, scope, thisOwner, fnDepth); return;
-      case 'BreakStatement': case 'ContinueStatement': return;
-      case 'ImportDeclaration': return;
+      case 'TemplateElement':
+        this.verbatim.push(node.start, node.end);
+        return;
+      case 'LabeledStatement':
+        this.visit(node.body, scope, thisOwner, fnDepth);
+        return;
+      case 'BreakStatement':
+      case 'ContinueStatement':
+        return;
+      case 'ImportDeclaration':
+        return;
       case 'ExportNamedDeclaration':
         if (node.declaration) this.visit(node.declaration, scope, thisOwner, fnDepth);
         else if (!node.source) for (const s of node.specifiers) if (s.local.type === 'Identifier') this.addRef(s.local, scope, false);
         return;
-      case 'ExportAllDeclaration': return;
+      case 'ExportAllDeclaration':
+        return;
       case 'VariableDeclarator':
         this.visitPattern(node.id, scope, thisOwner, fnDepth);
         if (node.init) this.visit(node.init, scope, thisOwner, fnDepth);
         return;
       case 'AssignmentExpression':
-        if (isPrivateMember(node.left)) this.privateRole.set(node.left, node.operator === '=' ? { role: 'set', parent: node } : { role: 'other', parent: node });
+        if (isPrivateMember(node.left))
+          this.privateRole.set(node.left, node.operator === '=' ? { role: 'set', parent: node } : { role: 'other', parent: node });
         this.visitPattern(node.left, scope, thisOwner, fnDepth);
         this.visit(node.right, scope, thisOwner, fnDepth);
         return;

@@ -4,7 +4,11 @@ import { type AnyNode, declarationOf, forEachChild, FUNCTION_TYPES, type Pattern
 import type { Def } from './definitions.js';
 
 export type BindingKind = 'var' | 'let' | 'const' | 'using' | 'await using' | 'function' | 'class' | 'param' | 'import' | 'catch' | 'fname' | 'cname';
-export interface Binding { name: string; kind: BindingKind; scope: Scope }
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  scope: Scope;
+}
 
 export class Scope {
   readonly decls = new Map<string, Binding>();
@@ -62,7 +66,8 @@ function hoistVars(node: AnyNode, fs: Scope): void {
     if (node.kind === 'var') for (const x of node.declarations) declarePattern(x.id, fs, 'var');
     return;
   }
-  if (node.type.endsWith('Statement') || node.type === 'SwitchCase' || node.type === 'CatchClause' || node.type === 'ExportNamedDeclaration') forEachChild(node, (c) => hoistVars(c, fs));
+  if (node.type.endsWith('Statement') || node.type === 'SwitchCase' || node.type === 'CatchClause' || node.type === 'ExportNamedDeclaration')
+    forEachChild(node, (c) => hoistVars(c, fs));
 }
 
 /** The module-level names some top-level statements declare (imports, functions, classes, let/const, and
@@ -70,7 +75,10 @@ function hoistVars(node: AnyNode, fs: Scope): void {
 export function moduleLevelNames(statements: readonly TopLevel[]): Map<string, BindingKind> {
   const s = new Scope('module', null, 0, 0, null);
   for (const st of statements) {
-    if (st.type === 'ImportDeclaration') { for (const sp of st.specifiers) s.declare(sp.local.name, 'import'); continue; }
+    if (st.type === 'ImportDeclaration') {
+      for (const sp of st.specifiers) s.declare(sp.local.name, 'import');
+      continue;
+    }
     hoistStatement(st, s);
   }
   const out = new Map<string, BindingKind>();
@@ -84,8 +92,9 @@ export function exportedNames(statements: readonly TopLevel[]): Set<string> {
   const out = new Set<string>();
   for (const st of statements) {
     if (st.type === 'ExportDefaultDeclaration') out.add('default');
-    else if (st.type === 'ExportAllDeclaration') { if (st.exported) out.add(specifierName(st.exported)); }
-    else if (st.type === 'ExportNamedDeclaration') {
+    else if (st.type === 'ExportAllDeclaration') {
+      if (st.exported) out.add(specifierName(st.exported));
+    } else if (st.type === 'ExportNamedDeclaration') {
       if (st.declaration) for (const name of moduleLevelNames([st.declaration]).keys()) out.add(name);
       for (const sp of st.specifiers) out.add(specifierName(sp.exported));
     }
