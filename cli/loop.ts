@@ -13,6 +13,7 @@ import { relative, resolve } from 'node:path';
 import { inspect, styleText } from 'node:util';
 import type { JurigOptions } from '../common/options.js';
 import { on, tools } from '../runtime/index.js';
+import { waitForKeyOrSave } from './key-or-save.js';
 
 let runtimeTools: Awaited<ReturnType<typeof tools>>;
 
@@ -197,64 +198,17 @@ function show(n: number, label: string, r: RunResult, note: string | null): void
 type Action = { kind: 'continue' | 'rerun' | 'quit' } | { kind: 'save'; note: string };
 
 /** Wait for a key (c/r/q), or for a save that changed code. */
-function nextAction(): Promise<Action> {
-  return new Promise((resolveAction) => {
-    const stdin = process.stdin;
-    const raw = tty() && typeof stdin.setRawMode === 'function';
-    let buf = '';
-    let saveTimer: NodeJS.Timeout | null = null;
-    const changes: string[] = [];
-    const done = (a: Action) => {
-      stdin.off('data', onData);
-      offEvents();
-      if (saveTimer) clearTimeout(saveTimer);
-      if (raw) stdin.setRawMode(false);
-      stdin.pause();
-      resolveAction(a);
-    };
-    const key = (k: string): boolean => {
-      const c = k.trim().toLowerCase();
-      if (c === 'c' || c === 'continue') {
-        done({ kind: 'continue' });
-        return true;
-      }
-      if (c === 'r' || c === 'rerun' || (raw && (k === '\r' || k === '\n'))) {
-        done({ kind: 'rerun' });
-        return true;
-      }
-      if (c === 'q' || c === 'quit' || k === '\x03' || k === '\x04') {
-        done({ kind: 'quit' });
-        return true;
-      }
-      return false;
-    };
-    const onData = (d: Buffer | string) => {
-      const s = d.toString();
-      if (raw) {
-        for (const ch of s) if (key(ch)) return;
-        return;
-      }
-      buf += s;
-      let i: number;
-      while ((i = buf.indexOf('\n')) !== -1) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (key(line)) return;
-      }
-    };
-    const offEvents = on((e) => {
-      if (e.type === 'update' || e.type === 'add' || e.type === 'delete' || e.type === 'run') {
-        changes.push(`${e.type} ${relative(process.cwd(), e.file)}${'path' in e ? ':' + e.path : ''}`);
-        if (saveTimer) clearTimeout(saveTimer);
-        saveTimer = setTimeout(() => done({ kind: 'save', note: `re-run after: ${[...new Set(changes)].join(', ')}` }), 60);
-      } else if (e.type === 'error') {
-        write(paint('red', `jurig error ${relative(process.cwd(), e.file)}:${e.line}:${e.column}: ${e.message}`) + (e.frame ? '\n' + e.frame : '') + '\n');
-      }
-    });
-    if (raw) stdin.setRawMode(true);
-    stdin.on('data', onData);
-    stdin.resume();
+async function nextAction(): Promise<Action> {
+  const c = await waitForKeyOrSave({
+    keys: { continue: ['c', 'continue'], rerun: ['r', 'rerun'], quit: ['q', 'quit'] },
+    enter: 'rerun',
+    interrupt: 'quit',
+    raw: tty() && typeof process.stdin.setRawMode === 'function',
+    settleMs: 60,
+    onError: (e) =>
+      write(paint('red', `jurig error ${relative(process.cwd(), e.file)}:${e.line}:${e.column}: ${e.message}`) + (e.frame ? '\n' + e.frame : '') + '\n'),
   });
+  return c.kind === 'save' ? { kind: 'save', note: `re-run after: ${c.changes.join(', ')}` } : c;
 }
 
 async function develoop(call: () => unknown, label: string, setActive: (v: boolean) => void, first: RunResult | null): Promise<unknown> {

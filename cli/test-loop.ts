@@ -17,6 +17,7 @@ import { inspect, styleText } from 'node:util';
 import { on, watch, type JurigEvent } from '../runtime/api.js';
 import { installTestApi, type Hook, type Suite, type TestRec, type TestHost } from './test-api.js';
 import { findTestFiles } from './test-files.js';
+import { waitForKeyOrSave } from './key-or-save.js';
 import { CallRecorder } from './test-calls.js';
 
 export interface TestLoopOptions {
@@ -283,68 +284,16 @@ async function stopOn(rec: TestRec, error: unknown, attempt: number): Promise<Ac
 }
 
 /** A key (c/r/s/q), or a save that changed code. */
-function nextAction(): Promise<Action> {
-  return new Promise((resolveAction) => {
-    const stdin = process.stdin;
-    const raw = !!stdin.isTTY && typeof stdin.setRawMode === 'function';
-    let buf = '';
-    let saveTimer: NodeJS.Timeout | null = null;
-    const changes: string[] = [];
-    const done = (a: Action) => {
-      stdin.off('data', onData);
-      offEvents();
-      if (saveTimer) clearTimeout(saveTimer);
-      if (raw) stdin.setRawMode(false);
-      stdin.pause();
-      // a paused pipe that has been read from can still hold the process open: the run must end by itself
-      (stdin as { unref?(): void }).unref?.();
-      if (a === 'save') write(paint('yellow', `jurig: re-run after ${[...new Set(changes)].join(', ')}`) + '\n');
-      resolveAction(a);
-    };
-    const key = (k: string): boolean => {
-      const c = k.trim().toLowerCase();
-      if (c === 'c' || c === 'continue') {
-        done('continue');
-        return true;
-      }
-      if (c === 'r' || c === 'rerun' || (raw && (k === '\r' || k === '\n'))) {
-        done('rerun');
-        return true;
-      }
-      if (c === 's' || c === 'skip') {
-        done('skip');
-        return true;
-      }
-      if (c === 'q' || c === 'quit' || k === '\x03' || k === '\x04') {
-        done('quit');
-        return true;
-      }
-      return false;
-    };
-    const onData = (d: Buffer | string) => {
-      const s = d.toString();
-      if (raw) {
-        for (const ch of s) if (key(ch)) return;
-        return;
-      }
-      buf += s;
-      let i: number;
-      while ((i = buf.indexOf('\n')) !== -1) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (key(line)) return;
-      }
-    };
-    const offEvents = on((e) => {
-      if (CODE_EVENTS.has(e.type)) {
-        changes.push(`${e.type} ${rel(e.file)}${'path' in e ? ':' + e.path : ''}`);
-        if (saveTimer) clearTimeout(saveTimer);
-        saveTimer = setTimeout(() => done('save'), 10);
-      }
-    });
-    if (raw) stdin.setRawMode(true);
-    stdin.on('data', onData);
-    (stdin as { ref?(): void }).ref?.();
-    stdin.resume();
+async function nextAction(): Promise<Action> {
+  const c = await waitForKeyOrSave({
+    keys: { continue: ['c', 'continue'], rerun: ['r', 'rerun'], skip: ['s', 'skip'], quit: ['q', 'quit'] },
+    enter: 'rerun',
+    interrupt: 'quit',
+    raw: !!process.stdin.isTTY && typeof process.stdin.setRawMode === 'function',
+    settleMs: 10,
+    // a paused pipe that has been read from can still hold the process open: the run must end by itself
+    refStdin: true,
   });
+  if (c.kind === 'save') write(paint('yellow', `jurig: re-run after ${c.changes.join(', ')}`) + '\n');
+  return c.kind;
 }

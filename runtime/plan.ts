@@ -114,19 +114,17 @@ export function asRejection(e: unknown, source: string): unknown {
   return e;
 }
 
+/** A name the running module exported is gone: importers keep its last value (live bindings cannot be dropped). */
+export function exportRemoved(file: string, name: string): JurigEvent {
+  return { type: 'warn', file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` };
+}
+
 export function planSave(rec: ModuleRecord, newSource: string): Plan {
   const state = rec.running();
   const an = analyseSave(rec, state, newSource);
   const core = planVersions(rec, state, an, newSource, correspond(state.an.info, an.info), null)!;
   const exports = exportedNames(an.info.statements);
-  for (const name of state.exports)
-    if (!exports.has(name))
-      core.events.push({
-        type: 'warn',
-        file: rec.file,
-        line: 1,
-        message: `export \`${name}\` was removed: modules that import it keep its last value until a restart`,
-      });
+  for (const name of state.exports) if (!exports.has(name)) core.events.push(exportRemoved(rec.file, name));
   return {
     ...core,
     next: {

@@ -20,10 +20,9 @@ import { type AnyNode, isDirective, type Program } from '../compiler/ast.js';
 import { cachedLineStarts, lineIndex } from '../compiler/edits.js';
 import { type Analysed, sourceOffsets } from '../compiler/index.js';
 import { isTypeScript, toJs } from '../compiler/to-js.js';
-import type { JurigEvent } from './events.js';
 import { correspond } from './match.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
-import { type Plan, planVersions } from './plan.js';
+import { exportRemoved, type Plan, planVersions } from './plan.js';
 import { seedShape, shapeOf } from './structure.js';
 import { textChange } from './text-change.js';
 
@@ -148,14 +147,7 @@ export function planRegion(rec: ModuleRecord, newSource: string): Plan | null {
     now = exportedNames(region.statements);
   const exports = new Set([...state.exports].filter((x) => !before.has(x) || now.has(x)));
   for (const x of now) exports.add(x);
-  for (const x of before)
-    if (!now.has(x))
-      core.events.push({
-        type: 'warn',
-        file: rec.file,
-        line: 1,
-        message: `export \`${x}\` was removed: modules that import it keep its last value until a restart`,
-      } as JurigEvent);
+  for (const x of before) if (!now.has(x)) core.events.push(exportRemoved(rec.file, x));
 
   // the new version: the running analysis with the region spliced in, when first needed
   let spliced: Analysed | null = null;
