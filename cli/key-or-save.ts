@@ -21,7 +21,8 @@ export interface WaitOptions<K extends string> {
   refStdin?: boolean;
 }
 
-const CODE_EVENTS = new Set<JurigEvent['type']>(['update', 'add', 'delete', 'run']);
+/** The events of a save that changed code. */
+export const CODE_EVENTS = new Set<JurigEvent['type']>(['update', 'add', 'delete', 'run']);
 
 export function waitForKeyOrSave<K extends string>(o: WaitOptions<K>): Promise<Choice<K>> {
   return new Promise((resolveChoice) => {

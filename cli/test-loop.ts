@@ -17,7 +17,7 @@ import { inspect, styleText } from 'node:util';
 import { on, watch, type JurigEvent } from '../runtime/api.js';
 import { installTestApi, type Hook, type Suite, type TestRec, type TestHost } from './test-api.js';
 import { findTestFiles } from './test-files.js';
-import { waitForKeyOrSave } from './key-or-save.js';
+import { CODE_EVENTS, waitForKeyOrSave } from './key-or-save.js';
 import { CallRecorder } from './test-calls.js';
 
 export interface TestLoopOptions {
@@ -35,8 +35,6 @@ const paint = (c: Parameters<typeof styleText>[0], s: string) => (process.stdout
 const rel = (f: string | null) => (f ? relative(process.cwd(), f) || f : '?');
 
 type Action = 'continue' | 'rerun' | 'skip' | 'quit' | 'save';
-
-const CODE_EVENTS = new Set<JurigEvent['type']>(['update', 'add', 'delete', 'run']);
 
 export async function runTests(o: TestLoopOptions): Promise<void> {
   const { files, missing } = findTestFiles(o.patterns);

@@ -103,13 +103,7 @@ function realign(rec: ModuleRecord, t: Track, patch: PatchModule): void {
   }
   let count = 0;
   if (moved.length) {
-    const virtualPrivate = (p: { node: { start: number }; name: string }) => {
-      const c = patch.privateOwner(info, p.node.start, p.name);
-      if (!c || c.parentDef) return null;
-      const key = after.classKeys[c.index];
-      const real = key ? after.realPrivates.get(key) : undefined;
-      return key && real && !real.has(p.name) ? key : null;
-    };
+    const virtualPrivate = patch.virtualPrivateFor(info, after.classKeys, after.realPrivates);
     const compiler = () =>
       patch.makeCompiler({
         rec,
@@ -117,7 +111,7 @@ function realign(rec: ModuleRecord, t: Track, patch: PatchModule): void {
         bindings: rec.bindings!,
         cellFor: (d) => after.cells[d.index],
         classKey: (c) => after.classKeys[c.index],
-        virtualPrivate: virtualPrivate as never,
+        virtualPrivate,
         reject: (message) => {
           throw new Error(message);
         },

@@ -6,4 +6,4 @@ export { SaveRejected } from './save-rejected.js';
 // (for runtime/debug-lines.ts, which recompiles moved code while a debugger may be attached)
 export { makeCompiler } from './compile.js';
 export { originalPos } from '../compiler/index.js';
-export { privateOwner } from './structure.js';
+export { virtualPrivateFor } from './plan.js';

@@ -404,13 +404,21 @@ function privatesFor({ state, info }: Versions, classKeys: string[], runs: Uint8
       realPrivates.set(classKeys[c.index], privateNames(c));
       recreated.push(classKeys[c.index]);
     }
-  const virtualPrivate = (p: PrivateRef): string | null => {
+  return { realPrivates, recreated, virtualPrivate: virtualPrivateFor(info, classKeys, realPrivates) };
+}
+
+/**
+ * For a use of a private name in `info`: the key of its class's virtual table when the running class was
+ * created without that name (a save added the member), else null (a real private name).
+ */
+export function virtualPrivateFor(info: ModuleInfo, classKeys: string[], realPrivates: Map<string, Set<string>>): (p: PrivateRef) => string | null {
+  return (p) => {
     const c = privateOwner(info, p.node.start, p.name);
     if (!c || c.parentDef) return null; // (a class made by a function is made again with all its names)
     const key = classKeys[c.index];
-    return key && realPrivates.has(key) && !realPrivates.get(key)!.has(p.name) ? key : null;
+    const real = key ? realPrivates.get(key) : undefined;
+    return key && real && !real.has(p.name) ? key : null;
   };
-  return { realPrivates, recreated, virtualPrivate };
 }
 
 type CompileDef = ReturnType<typeof makeCompiler>['compileDef'];
