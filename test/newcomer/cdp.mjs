@@ -77,20 +77,27 @@ function mapOf(script) {
 export async function sourceMapped(cdp) {
   const scripts = new Map(); // scriptId → { url, map, source? }
   const wanted = []; // { file, line }
-  const bound = new Set();
+  // key → the setBreakpoint request (a binding started by scriptParsed may still be in flight when a test
+  // asks for it: the test must not run the code before the breakpoint is set)
+  const bound = new Map();
   const bind = async (id) => {
     const s = scripts.get(id);
     for (const bp of wanted) {
       const key = `${id}:${bp.file}:${bp.line}`;
-      if (bound.has(key) || !s.map) continue;
+      if (bound.has(key)) {
+        await bound.get(key);
+        continue;
+      }
+      if (!s.map) continue;
       const si = s.map.sources.indexOf(bp.file);
       if (si === -1) continue;
       // the first generated position mapped to that line
       let at = null;
       s.map.lines.forEach((segs, gl) => { for (const seg of segs) if (!at && seg.length >= 4 && seg[1] === si && seg[2] === bp.line - 1) at = { lineNumber: gl, columnNumber: seg[0] }; });
       if (!at) continue;
-      bound.add(key);
-      await cdp.send('Debugger.setBreakpoint', { location: { scriptId: id, ...at } }).catch(() => {});
+      const set = cdp.send('Debugger.setBreakpoint', { location: { scriptId: id, ...at } }).catch(() => {});
+      bound.set(key, set);
+      await set;
     }
   };
   cdp.on((m) => {
