@@ -7,6 +7,7 @@ import { emit } from './events.js';
 import { cellText, type ModuleRecord } from './module-record.js';
 import type { Plan } from './plan.js';
 import { ownerLine } from './running-state.js';
+import { StalePlan } from './save-rejected.js';
 
 export async function applyPlan(
   rec: ModuleRecord,
@@ -19,6 +20,8 @@ export async function applyPlan(
     const read = await resolveImport(rec, im.specifier);
     for (const n of im.names) binds.push({ local: n.local, get: () => read(n.imported) });
   }
+  // (the plan's analysis and the imports were awaited: another save may have applied meanwhile)
+  if (plan.base && rec.state !== plan.base) throw new StalePlan();
   for (const b of binds) Object.defineProperty(rec.a, b.local, { get: b.get, configurable: true, enumerable: true });
 
   for (const u of plan.updates) {

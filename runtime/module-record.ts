@@ -103,6 +103,9 @@ export class ModuleRecord {
   /** How a loaded text becomes its running version: set by runtime/running-state.ts as it loads, so the
    * compiler (SWC, acorn) loads with the first save or tool that needs it, never at start-up. */
   static analyse: ((rec: ModuleRecord, source: string) => RunningState) | null = null;
+  /** The same, with a big text analysed off the program's thread (runtime/off-thread.ts). */
+  static analyseAsync: ((rec: ModuleRecord, source: string) => Promise<RunningState>) | null = null;
+  private analysing: Promise<RunningState> | null = null;
 
   /** 'loaded': only the loaded text is kept (start-up pays for no analysis); 'analysed': the running
    * version is analysed (the first save, the REPL or a --loop asked for it), and saves replace it. */
@@ -118,6 +121,27 @@ export class ModuleRecord {
     this.current = ModuleRecord.analyse(this, this.loadedSource ?? '');
     this.loadedSource = null;
     return this.current;
+  }
+
+  /** running() for a save: a big text is analysed off the program's thread, once however many ask. */
+  runningAsync(): Promise<RunningState> {
+    if (this.current) return Promise.resolve(this.current);
+    if (!ModuleRecord.analyseAsync) return new Promise((resolve) => resolve(this.running()));
+    this.analysing ??= ModuleRecord.analyseAsync(this, this.loadedSource ?? '').then(
+      (s) => {
+        this.analysing = null;
+        if (!this.current) {
+          this.current = s;
+          this.loadedSource = null;
+        }
+        return this.current;
+      },
+      (e) => {
+        this.analysing = null;
+        throw e;
+      },
+    );
+    return this.analysing;
   }
 
   /** The running version if analysed, else null (does not analyse). */

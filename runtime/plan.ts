@@ -5,7 +5,7 @@
 import { type ClassInfo, type Def, exportedNames, innermostDefFinder, type ModuleInfo, patternNames, type PrivateRef } from '../compiler/analyze.js';
 import { declarationOf, type Identifier, idOf, keyName, specifierName, type TopLevel } from '../compiler/ast.js';
 import type { Edits } from '../compiler/edits.js';
-import { type Analysed, analyseSource, originalPos } from '../compiler/index.js';
+import { type Analysed, originalPos } from '../compiler/index.js';
 import { awaitBrackets, type Layout, layoutOf } from '../compiler/instrument.js';
 import { M, MODULE } from '../compiler/names.js';
 import { CannotApply, rewriteRange } from '../compiler/rewrite.js';
@@ -13,6 +13,7 @@ import { codeFrame, CompileError } from '../compiler/to-js.js';
 import { type Compiled, makeCompiler } from './compile.js';
 import type { Owner } from './effects.js';
 import type { JurigEvent } from './events.js';
+import { analyseOffThread, nextTurn } from './off-thread.js';
 import { type Correspondence, correspond, pairNestedClass } from './match.js';
 import type { Cell, CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { SaveRejected } from './save-rejected.js';
@@ -59,6 +60,8 @@ interface ImportBind {
 }
 
 export interface Plan {
+  /** The running version the plan was made against: it applies only while that one runs. */
+  base?: RunningState;
   next: RunningState;
   bindings: Set<string>;
   updates: CellUpdate[];
@@ -87,11 +90,12 @@ export function compatible(entry: CellEntry, d: Def, layout: Layout): boolean {
 
 const arrowArity = (args: string) => (args ? args.split(',').filter((a) => !a.startsWith('...')).length : 0);
 
-/** The new text of a module, analysed; what does not parse or changes the module's kind is refused. */
-export function analyseSave(rec: ModuleRecord, state: RunningState, newSource: string): Analysed {
+/** The new text of a module, analysed (off this thread when it is big: runtime/off-thread.ts); what does
+ * not parse or changes the module's kind is refused. */
+export async function analyseSave(rec: ModuleRecord, state: RunningState, newSource: string): Promise<Analysed> {
   let an: Analysed;
   try {
-    an = analyseSource(newSource, rec.file);
+    an = await analyseOffThread(newSource, rec.file);
   } catch (e) {
     throw asRejection(e, newSource);
   }
@@ -119,14 +123,19 @@ export function exportRemoved(file: string, name: string): JurigEvent {
   return { type: 'warn', file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` };
 }
 
-export function planSave(rec: ModuleRecord, newSource: string): Plan {
-  const state = rec.running();
-  const an = analyseSave(rec, state, newSource);
+/** The plan for a save from the whole new text. The program's callbacks run between its analysis and its
+ * planning; a plan made against a version that another save replaced meanwhile is made again. */
+export async function planSave(rec: ModuleRecord, newSource: string): Promise<Plan> {
+  const state = await rec.runningAsync();
+  const an = await analyseSave(rec, state, newSource);
+  await nextTurn();
+  if (rec.state !== state) return planSave(rec, newSource);
   const core = planVersions(rec, state, an, newSource, correspond(state.an.info, an.info), null)!;
   const exports = exportedNames(an.info.statements);
   for (const name of state.exports) if (!exports.has(name)) core.events.push(exportRemoved(rec.file, name));
   return {
     ...core,
+    base: state,
     next: {
       source: newSource,
       an,

@@ -2,20 +2,36 @@
 // status 'loaded'); the first save, the REPL or a --loop analyses it once (status 'analysed'), and every
 // applied save replaces it.
 import { exportedNames } from '../compiler/analyze.js';
-import { analyseSource, hashSource, originalPos } from '../compiler/index.js';
+import { type Analysed, analyseSource, hashSource, originalPos } from '../compiler/index.js';
 import { exportedLocals, layoutOf } from '../compiler/instrument.js';
 import { loadedOwners, type Owner } from './effects.js';
 import { ModuleRecord, type RunningState } from './module-record.js';
+import { analyseOffThread } from './off-thread.js';
 import { SaveRejected } from './save-rejected.js';
 import { privateNames } from './structure.js';
 
 ModuleRecord.analyse = analyseLoaded;
+ModuleRecord.analyseAsync = analyseLoadedAsync;
 
 export function analyseLoaded(rec: ModuleRecord, source: string): RunningState {
+  checkLoaded(rec, source);
+  return stateOf(rec, source, analyseSource(source, rec.file));
+}
+
+/** analyseLoaded with a big text analysed off this thread; if something analysed it meanwhile, that stands. */
+export async function analyseLoadedAsync(rec: ModuleRecord, source: string): Promise<RunningState> {
+  checkLoaded(rec, source);
+  const an = await analyseOffThread(source, rec.file);
+  return rec.state ?? stateOf(rec, source, an);
+}
+
+function checkLoaded(rec: ModuleRecord, source: string): void {
   if (hashSource(source) !== rec.hash) {
     throw new SaveRejected('the file changed between loading and the first save; restart to pick up that change', 1, 1, '');
   }
-  const an = analyseSource(source, rec.file);
+}
+
+function stateOf(rec: ModuleRecord, source: string, an: Analysed): RunningState {
   const cells = an.info.defs.map((d) => ({ cell: rec.initialCells[d.index], layout: layoutOf(d, an.js), kind: d.kind }));
   rec.bindings = new Set(an.info.moduleScope.decls.keys());
   const exported = exportedLocals(an.info);

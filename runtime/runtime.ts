@@ -9,6 +9,7 @@ import { emit, installLogger, type JurigEvent } from './events.js';
 import { installEffects, outsideOwners, setDisposeReporter } from './effects.js';
 import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
 import { filePath, MissingImport, Saves } from './saves.js';
+import { StalePlan } from './save-rejected.js';
 import { followLines } from './stack-shift.js';
 import { debuggerMayAttach, savedWithDebugger } from './debug-lines.js';
 import type { WatchEvents } from './watcher.js';
@@ -56,8 +57,14 @@ async function planFor(rec: ModuleRecord, text: string): Promise<Plan> {
   if (FAST_PATH) {
     const fast = fastModule ?? (fastModule = await import('./fast-path.js'));
     const region = regionModule ?? (regionModule = await import('./region.js'));
+    if (!rec.state) {
+      await rec.runningAsync(); // the first save: a big running version is analysed off this thread
+      await (await import('./off-thread.js')).nextTurn(); // and the program answers before this save is planned
+    }
+    const base = rec.running();
     const plan = fast.planFast(rec, text) ?? region.planRegion(rec, text);
     if (plan) {
+      plan.base = base;
       // the whole new version is analysed once the program has answered, not on the way to the patch
       // (one pending timer per module, however fast the saves come)
       if (!idleAnalysis.has(rec)) {
@@ -261,13 +268,16 @@ export async function applySource(file: string, text: string): Promise<ApplyResu
   const rec = byFile.get(file);
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
 
-  try {
-    await loadPatch(); // (rec.running() needs the patch machinery loaded)
-    if (rec.running().source === text) return { ok: true };
-    await apply(rec, await planFor(rec, text));
-    return { ok: true };
-  } catch (e) {
-    return { ok: false, error: e as Error };
+  for (let tries = 1; ; tries++) {
+    try {
+      await loadPatch(); // (rec.running() needs the patch machinery loaded)
+      if ((await rec.runningAsync()).source === text) return { ok: true };
+      await apply(rec, await planFor(rec, text));
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof StalePlan && tries < 3) continue; // a save applied meanwhile: planned again
+      return { ok: false, error: e as Error };
+    }
   }
 }
 

@@ -9,3 +9,11 @@ export class SaveRejected extends Error {
     super(message);
   }
 }
+
+/** A plan made against a running version that another save (or the Recoder) replaced before it could
+ * apply: nothing of it was applied; it is made again from the text. */
+export class StalePlan extends Error {
+  constructor() {
+    super('the running version changed while this save was planned');
+  }
+}

@@ -19,7 +19,7 @@ import { dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emit } from './events.js';
 import type { ModuleRecord, RunningState } from './module-record.js';
-import { SaveRejected } from './save-rejected.js';
+import { SaveRejected, StalePlan } from './save-rejected.js';
 import type { Plan } from './plan.js';
 
 /** Whitespace only: an in-place write between its truncation and its data, or a formatter's empty file. */
@@ -177,16 +177,16 @@ export class Saves {
       // the text being held, since when it has been on disk unchanged, and its plan once made
       let held: (Disk & { since: number; planned: Plan | null }) | null = null;
       for (;;) {
-        st.again = false;
-        const disk = readDisk(this.env.pathOf(file));
-        if (!disk) break;
         let running: RunningState;
         try {
-          running = rec.running();
+          running = await rec.runningAsync(); // (the first save of a big module waits for its analysis)
         } catch (e) {
           this.report(rec, st, e, SaveRejected, '');
           break;
         }
+        st.again = false;
+        const disk = readDisk(this.env.pathOf(file));
+        if (!disk) break;
         if (disk.text === running.source || this.seenBefore(file, disk)) {
           this.seen.set(file, { mtime: disk.mtime, text: disk.text });
           this.notBlank(st);
@@ -229,6 +229,10 @@ export class Saves {
         try {
           await this.env.apply(rec, held.planned);
         } catch (e) {
+          if (e instanceof StalePlan) {
+            held.planned = null; // nothing was applied: planned again against what runs now
+            continue;
+          }
           if (!(e instanceof MissingImport)) throw e;
           this.waitForImport(rec, st, e, held.planned.imports.find((i) => i.specifier === e.specifier)?.line ?? 1); // nothing was applied
           break;
@@ -242,6 +246,11 @@ export class Saves {
     } finally {
       st.busy = false;
       st.wake = null;
+    }
+    // an event that came while this text was being decided, after its last read: the file is read again
+    if (st.again) {
+      st.again = false;
+      void this.process(file);
     }
   }
 
