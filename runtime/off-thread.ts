@@ -4,16 +4,26 @@
 // later. Small texts are analysed here: a round trip costs more than their analysis. Requests go one at a
 // time. If the worker cannot start, exits, or its answer cannot be received (a text nested deeper than this
 // thread can deserialise), the text is analysed here, as it was before: the result and errors are the same.
+//
+// A big module's loaded version is analysed ahead (prefetch): a while after it loads, the worker analyses
+// it and sends the result back serialised, moved, not copied (nothing is deserialised until its first save
+// needs it), so that first save costs what later ones do.
+// This file loads at start-up with the runtime: the compiler (SWC, acorn) is imported only when a text is
+// analysed here or a result is received.
+import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { type Analysed, analyseSource } from '../compiler/index.js';
+import type { Analysed } from '../compiler/index.js';
 import { threadStack } from '../compiler/nesting.js';
-import { dataToError, type ErrorData, reviveAnalysed } from '../compiler/transfer.js';
+import type { ErrorData } from '../compiler/transfer.js';
 import { outsideOwners } from './effects.js';
 
 // JURIG_OFF_THREAD=1: every text goes to the worker (tests); =0: none does
 const MIN_BYTES = process.env.JURIG_OFF_THREAD === '1' ? 0 : process.env.JURIG_OFF_THREAD === '0' ? Number.POSITIVE_INFINITY : 64 * 1024;
+// what is analysed ahead, and how much of its results is kept (≈25 bytes of serialised analysis per byte)
+const PREFETCH_MAX_BYTES = 1024 * 1024;
+const PREFETCH_BUDGET = 64 * 1024 * 1024;
 
-type Answer = { id: number; an: Analysed } | { id: number; error: ErrorData } | { id: number; unsent: true };
+type Answer = { id: number; an: Analysed } | { id: number; kept: Uint8Array } | { id: number; error: ErrorData } | { id: number; unsent: true };
 
 let worker: Worker | null = null;
 let broken = false;
@@ -53,33 +63,67 @@ function start(): Worker | null {
   return worker;
 }
 
-function ask(source: string, file: string): Promise<Answer | null> {
-  const w = start();
-  if (!w) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const id = ++nextId;
-    inFlight = {
-      id,
-      settle: (a) => {
-        inFlight = null;
-        resolve(a);
-      },
-    };
-    w.postMessage({ id, source, file });
-  });
+/** One request to the worker, after those before it; null: it could not answer. */
+function ask(source: string, file: string, keep: boolean): Promise<Answer | null> {
+  const turn = queue.then(
+    () =>
+      new Promise<Answer | null>((resolve) => {
+        const w = start();
+        if (!w) return resolve(null);
+        const id = ++nextId;
+        inFlight = {
+          id,
+          settle: (a) => {
+            inFlight = null;
+            resolve(a);
+          },
+        };
+        w.postMessage({ id, source, file, keep });
+      }),
+  );
+  queue = turn;
+  return turn;
+}
+
+// loaded versions analysed ahead, by file: the text and its serialised analysis (a save that comes while
+// one is being made waits for it rather than asking for the same analysis again)
+const prefetched = new Map<string, Promise<{ source: string; kept: Uint8Array } | null>>();
+let prefetchedBytes = 0;
+
+/** Analyse a big module's loaded text ahead of its first save, on the worker (never on this thread). */
+export function prefetch(source: string, file: string): void {
+  if (source.length < MIN_BYTES || source.length > PREFETCH_MAX_BYTES || broken || prefetched.has(file)) return;
+  prefetched.set(
+    file,
+    ask(source, file, true).then((a) => {
+      if (!a || !('kept' in a) || prefetchedBytes + a.kept.byteLength > PREFETCH_BUDGET) return null;
+      prefetchedBytes += a.kept.byteLength;
+      return { source, kept: a.kept };
+    }),
+  );
 }
 
 /** analyseSource(source, file), off this thread when the text is big. */
-export function analyseOffThread(source: string, file: string): Promise<Analysed> {
-  if (source.length < MIN_BYTES || broken) return new Promise((resolve) => resolve(analyseSource(source, file)));
-  const turn = queue.then(async () => {
-    const a = await ask(source, file);
-    if (a === null || 'unsent' in a) return analyseSource(source, file);
-    if ('error' in a) throw dataToError(a.error);
-    return reviveAnalysed(a.an);
-  });
-  queue = turn.catch(() => {});
-  return turn;
+export async function analyseOffThread(source: string, file: string): Promise<Analysed> {
+  const { analyseSource } = await import('../compiler/index.js');
+  const { dataToError, reviveAnalysed } = await import('../compiler/transfer.js');
+  const ahead = await prefetched.get(file);
+  prefetched.delete(file);
+  if (ahead) {
+    prefetchedBytes -= ahead.kept.byteLength;
+    if (ahead.source === source) {
+      try {
+        return reviveAnalysed(deserialize(ahead.kept) as Analysed);
+      } catch {
+        /* (deeper than this thread can deserialise) analysed below */
+      }
+    }
+  }
+  if (source.length < MIN_BYTES || broken) return analyseSource(source, file);
+  const a = await ask(source, file, false);
+  if (a === null || 'unsent' in a || 'kept' in a) return analyseSource(source, file);
+  if ('error' in a) throw dataToError(a.error);
+  return reviveAnalysed(a.an);
 }
 
 /** A turn of the event loop: the program's due timers and its I/O (a request that came meanwhile) are

@@ -48,6 +48,17 @@ const FAST_PATH = !process.env.JURIG_NO_FASTPATH;
 
 const idleAnalysis = new Set<ModuleRecord>();
 
+// a big module is analysed ahead of its first save, on a worker, once the program has started
+// (runtime/off-thread.ts); the module that does it (no compiler in it) loads only then
+const PREFETCH_MIN_BYTES = 64 * 1024;
+const PREFETCH_AFTER_MS = 1500;
+function prefetchLater(rec: ModuleRecord, source: string): void {
+  if (!isMainThread || process.env.JURIG_OFF_THREAD === '0') return;
+  setTimeout(() => {
+    if (rec.status === 'loaded') import('./off-thread.js').then((m) => m.prefetch(source, rec.file)).catch(() => {});
+  }, PREFETCH_AFTER_MS).unref();
+}
+
 /**
  * The plan for a save: the fast path for an edit inside one function body, else the region path for an edit
  * within some top-level statements, else the whole file.
@@ -199,6 +210,7 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
     saves.seen.set(file, { mtime, text: source });
   }
   const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
+  if (source !== null && source.length >= PREFETCH_MIN_BYTES) prefetchLater(rec, source);
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
   byTag.set(tag, rec);
