@@ -2,8 +2,9 @@
 // 300 KB module that is 0.4–0.7 s of CPU during which the program could not answer; received, the result
 // costs the program's thread only its deserialisation (≈0.15 s), and the plan that follows runs a turn
 // later. Small texts are analysed here: a round trip costs more than their analysis. Requests go one at a
-// time. If the worker cannot start, exits, or its answer cannot be received (a text nested deeper than this
-// thread can deserialise), the text is analysed here, as it was before: the result and errors are the same.
+// time. If the worker cannot start, exits, runs out of stack, or its answer cannot be received (a text nested
+// deeper than this thread can deserialise), the text is analysed here, as it was before: the result and
+// errors are the same.
 //
 // A big module's loaded version is analysed ahead (prefetch): a while after it loads, the worker analyses
 // it and sends the result back serialised, moved, not copied (nothing is deserialised until its first save
@@ -122,7 +123,11 @@ export async function analyseOffThread(source: string, file: string): Promise<An
   if (source.length < MIN_BYTES || broken) return analyseSource(source, file);
   const a = await ask(source, file, false);
   if (a === null || 'unsent' in a || 'kept' in a) return analyseSource(source, file);
-  if ('error' in a) throw dataToError(a.error);
+  if ('error' in a) {
+    // out of stack there (a worker's JS stack is smaller on some Node lines): this thread decides
+    if (a.error.kind === 'RangeError' || /stack space/i.test(a.error.message)) return analyseSource(source, file);
+    throw dataToError(a.error);
+  }
   return reviveAnalysed(a.an);
 }
 

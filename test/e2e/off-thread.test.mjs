@@ -138,7 +138,7 @@ test('with every text analysed on the worker (JURIG_OFF_THREAD=1), deep nesting 
     await p.waitFor(/jurig error lib\.ts:4:\d+: this text is nested too deeply to compile safely.*\(nothing was changed\)/, { stream: 'err' });
     assert.equal(await p.ask('?'), 'one');
     // deep enough to take the analysis far down the stack, not too deep to compile: it applies
-    app.write('lib.ts', small.replace("'one'", "'three'") + `export const deep = ${'['.repeat(1200)}${']'.repeat(1200)};\n`);
+    app.write('lib.ts', small.replace("'one'", "'three'") + `export const deep = ${'['.repeat(500)}${']'.repeat(500)};\n`);
     await p.askUntil('?', (l) => l === 'three');
     assert.ok(!p.err.some((l) => l.includes('internal error')), p.err.join('\n'));
   } finally {
