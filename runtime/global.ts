@@ -20,7 +20,8 @@ export interface RuntimeGlobal {
   records: Map<string, ModuleRecord>; // by URL
   byFile: Map<string, ModuleRecord>;
   processFile(file: string): Promise<void>;
-  applySource(file: string, text: string): Promise<ApplyResult>;
+  /** `text`: the new text, or how to make it from the running one (made again if a save applies meanwhile). */
+  applySource(file: string, text: string | ((running: string) => string)): Promise<ApplyResult>;
   hooks: Set<SaveHook>;
   /** Stop watching files. */
   close(): Promise<void>;

@@ -16,7 +16,7 @@ import type { JurigEvent } from './events.js';
 import { analyseOffThread, nextTurn } from './off-thread.js';
 import { type Correspondence, correspond, pairNestedClass } from './match.js';
 import type { Cell, CellEntry, ModuleRecord, RunningState } from './module-record.js';
-import { SaveRejected } from './save-rejected.js';
+import { SaveRejected, StalePlan } from './save-rejected.js';
 import { isStatementMember, labelOf, normalize, ownText, privateNames, privateOwner, shapeOf } from './structure.js';
 
 export interface CellUpdate {
@@ -124,12 +124,12 @@ export function exportRemoved(file: string, name: string): JurigEvent {
 }
 
 /** The plan for a save from the whole new text. The program's callbacks run between its analysis and its
- * planning; a plan made against a version that another save replaced meanwhile is made again. */
+ * planning: if another save replaced the running version meanwhile, StalePlan (the caller decides again). */
 export async function planSave(rec: ModuleRecord, newSource: string): Promise<Plan> {
   const state = await rec.runningAsync();
   const an = await analyseSave(rec, state, newSource);
   await nextTurn();
-  if (rec.state !== state) return planSave(rec, newSource);
+  if (rec.state !== state) throw new StalePlan();
   const core = planVersions(rec, state, an, newSource, correspond(state.an.info, an.info), null)!;
   const exports = exportedNames(an.info.statements);
   for (const name of state.exports) if (!exports.has(name)) core.events.push(exportRemoved(rec.file, name));

@@ -368,12 +368,10 @@ export class Recoder {
   private state: 'live' | 'saved' = 'saved';
   private readonly ts: boolean;
 
-  // (typed as an opaque object so the shipped types do not expose the runtime's Location)
-  private readonly loc: Location;
-
-  /** Made by makeRecoder(target): not constructed directly. */
+  /** Made by makeRecoder(target): not constructed directly. (`target` is typed as an opaque object so the
+   * shipped types do not expose the runtime's Location.) */
   constructor(target: object) {
-    const loc = (this.loc = target as Location);
+    const loc = target as Location;
     this.file = loc.rec.file;
     this.focus = focusOf(loc);
     this.ts = /\.[cm]?tsx?$/.test(this.file);
@@ -409,10 +407,8 @@ export class Recoder {
   }
 
   private async apply(op: Op): Promise<void> {
-    const rec = rt().byFile.get(this.file) ?? this.loc.rec;
-    const running = rec.running().source;
-    const next = op(running);
-    const r = await rt().applySource(this.file, next);
+    // (the op is applied to the version running when the patch is planned: a save may land before that)
+    const r = await rt().applySource(this.file, op);
     if (!r.ok) {
       const e = r.error;
       if (e.line !== undefined && e.frame) e.message = `${e.message}\n${e.frame}`;

@@ -264,8 +264,14 @@ async function startWatcher(): Promise<void> {
 async function apply(rec: ModuleRecord, plan: Plan): Promise<void> {
   const beforeState = rec.state!,
     before = beforeState.source;
+  if (plan.base && rec.state !== plan.base) throw new StalePlan(); // (before the hooks: nothing to report)
   callHooks('before', rec.file);
-  await patchModule!.applyPlan(rec, plan, resolveImport);
+  try {
+    await patchModule!.applyPlan(rec, plan, resolveImport);
+  } catch (e) {
+    if (e instanceof StalePlan) callHooks('after', rec.file); // nothing was applied: no events
+    throw e;
+  }
   // with a debugger attached, code that moved is compiled again with maps of the lines it has now
   if (debuggerMayAttach()) savedWithDebugger(rec, beforeState, plan, patchModule!);
   followLines(rec, before, rec.state!.source);
@@ -276,18 +282,24 @@ async function apply(rec: ModuleRecord, plan: Plan): Promise<void> {
  * Apply `text` as the new version of a watched module without reading or writing its file (the
  * Recoder and the API use this). Same plan/apply as a save: all or nothing.
  */
-export async function applySource(file: string, text: string): Promise<ApplyResult> {
+export async function applySource(file: string, next: string | ((running: string) => string)): Promise<ApplyResult> {
   const rec = byFile.get(file);
   if (!rec) return { ok: false, error: new Error(`${file} is not a module jurig instruments (was it imported?)`) };
 
   for (let tries = 1; ; tries++) {
     try {
       await loadPatch(); // (rec.running() needs the patch machinery loaded)
-      if ((await rec.runningAsync()).source === text) return { ok: true };
-      await apply(rec, await planFor(rec, text));
+      const state = await rec.runningAsync();
+      const text = typeof next === 'function' ? next(state.source) : next;
+      if (state.source === text) return { ok: true };
+      const plan = await planFor(rec, text);
+      // a text made from the running version must be planned against that version, not one a save put
+      // in its place meanwhile (it would undo that save)
+      if (typeof next === 'function' && plan.base !== state) throw new StalePlan();
+      await apply(rec, plan);
       return { ok: true };
     } catch (e) {
-      if (e instanceof StalePlan && tries < 3) continue; // a save applied meanwhile: planned again
+      if (e instanceof StalePlan && tries < 3) continue; // a save applied meanwhile: made and planned again
       return { ok: false, error: e as Error };
     }
   }

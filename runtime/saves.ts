@@ -211,6 +211,7 @@ export class Saves {
           try {
             held.planned = await this.env.plan(rec, disk.text);
           } catch (e) {
+            if (e instanceof StalePlan) continue; // another change applied while this text was planned
             if (!quiet) {
               await hold();
               continue;

@@ -5,7 +5,8 @@
 // by bench/big-saves.mjs.) The program counts the worker threads in its process with process.report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeApp, jurig, nodeRegister } from '../helpers.mjs';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { makeApp, jurig, nodeRegister, ROOT } from '../helpers.mjs';
 
 /** ~100 KB of TypeScript: 800 small functions, a class with a private field, a closure, a module state. */
 function lib({ op = '+', mid = 'm0', greet = 'hi', step = 1, extra = '' } = {}) {
@@ -146,4 +147,43 @@ test('with every text analysed on the worker (JURIG_OFF_THREAD=1), deep nesting 
     app.cleanup();
   }
   assert.equal(p.exitInfo.signal, 'SIGKILL', 'the program was still running');
+});
+
+test('a Recoder patch applied while a big save is analysed on the worker: the save is planned again, nothing is mixed', async () => {
+  const app = makeApp({
+    'lib.ts': lib(),
+    'app.ts': `import * as lib from './lib.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makeRecoder } from 'jurig/api';
+const greet = lib.makeGreeter('ada');
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', async (d) => {
+  for (const l of d.trim().split('\\n')) {
+    if (l === 'save') {
+      // the save goes to the worker; the Recoder's patch is planned and applied meanwhile
+      writeFileSync(new URL('./lib.ts', import.meta.url), readFileSync(new URL('./next.txt', import.meta.url)));
+      await new Promise((r) => setTimeout(r, 20));
+      const r = makeRecoder(lib.makeGreeter);
+      await r.patch("function makeGreeter(name: string): () => string {\\n  return () => 'yo ' + name;\\n}");
+      console.log('patched ' + r.status);
+    } else console.log(lib.probe() + ' ' + greet());
+  }
+});
+`,
+  });
+  mkdirSync(app.path('node_modules'), { recursive: true });
+  symlinkSync(ROOT, app.path('node_modules/jurig'), 'dir'); // (jurig/api, as an installed package)
+  const p = jurig(app, ['app.ts']);
+  try {
+    assert.equal(await p.ask('?'), `${values('m0')}:1 hi ada`);
+    app.write('next.txt', lib({ mid: 'm3', op: '-' }));
+    assert.equal(await p.ask('save'), 'patched live');
+    // the save lands last, on top of the patch: the module is the file's text, every part of it
+    const a = await p.askUntil('?', (l) => l.startsWith(values('m3', '-') + ':'), { timeout: 30000 });
+    assert.match(a, /:\d+ (hi|yo) ada$/);
+    assert.ok(!p.err.some((l) => /internal error|StalePlan|changed while/.test(l)), p.err.join('\n'));
+  } finally {
+    await p.kill();
+    app.cleanup();
+  }
 });
