@@ -11,6 +11,7 @@
 // needs it), so that first save costs what later ones do.
 // This file loads at start-up with the runtime: the compiler (SWC, acorn) is imported only when a text is
 // analysed here or a result is received.
+import { clearTimeout, setImmediate, setTimeout } from 'node:timers'; // (not a program's fake timers)
 import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Analysed } from '../compiler/index.js';
@@ -18,11 +19,15 @@ import { threadStack } from '../compiler/nesting.js';
 import type { ErrorData } from '../compiler/transfer.js';
 import { outsideOwners } from './effects.js';
 
-// JURIG_OFF_THREAD=1: every text goes to the worker (tests); =0: none does
-const MIN_BYTES = process.env.JURIG_OFF_THREAD === '1' ? 0 : process.env.JURIG_OFF_THREAD === '0' ? Number.POSITIVE_INFINITY : 64 * 1024;
+// a big text; JURIG_OFF_THREAD=1: every text goes to the worker (tests); =0: none does
+const BIG = 64 * 1024;
+const MIN_BYTES = process.env.JURIG_OFF_THREAD === '1' ? 0 : process.env.JURIG_OFF_THREAD === '0' ? Number.POSITIVE_INFINITY : BIG;
 // what is analysed ahead, and how much of its results is kept (≈25 bytes of serialised analysis per byte)
 const PREFETCH_MAX_BYTES = 1024 * 1024;
 const PREFETCH_BUDGET = 64 * 1024 * 1024;
+// an idle worker is stopped (its compiler and heap are ≈60–90 MB of the process's memory) and started again
+// for the next big text
+const IDLE_MS = 30_000;
 
 type Answer = { id: number; an: Analysed } | { id: number; kept: Uint8Array } | { id: number; error: ErrorData } | { id: number; unsent: true };
 
@@ -31,6 +36,7 @@ let broken = false;
 let nextId = 0;
 let queue: Promise<unknown> = Promise.resolve();
 let inFlight: { id: number; settle: (a: Answer | null) => void } | null = null;
+let idle: ReturnType<typeof setTimeout> | null = null;
 
 function start(): Worker | null {
   if (worker || broken) return worker;
@@ -48,20 +54,33 @@ function start(): Worker | null {
     broken = true;
     return null;
   }
-  worker.on('message', (m: Answer) => {
+  const w = worker;
+  w.on('message', (m: Answer) => {
     if (inFlight?.id === m.id) inFlight.settle(m);
   });
   // the answer could not be deserialised here: analysed on this thread instead
-  worker.on('messageerror', () => inFlight?.settle(null));
+  w.on('messageerror', () => inFlight?.settle(null));
   const stop = () => {
+    if (worker !== w) return; // (stopped when idle)
     broken = true;
     worker = null;
     inFlight?.settle(null);
   };
-  worker.on('error', stop);
-  worker.on('exit', stop);
-  worker.unref(); // (after the listeners: a 'message' listener added later refs the port again)
-  return worker;
+  w.on('error', stop);
+  w.on('exit', stop);
+  w.unref(); // (after the listeners: a 'message' listener added later refs the port again)
+  return w;
+}
+
+function stopWhenIdle(): void {
+  if (idle) clearTimeout(idle);
+  idle = setTimeout(() => {
+    idle = null;
+    const w = worker;
+    worker = null;
+    void w?.terminate();
+  }, IDLE_MS);
+  idle.unref();
 }
 
 /** One request to the worker, after those before it; null: it could not answer. */
@@ -69,6 +88,7 @@ function ask(source: string, file: string, keep: boolean): Promise<Answer | null
   const turn = queue.then(
     () =>
       new Promise<Answer | null>((resolve) => {
+        if (idle) clearTimeout(idle);
         const w = start();
         if (!w) return resolve(null);
         const id = ++nextId;
@@ -76,6 +96,7 @@ function ask(source: string, file: string, keep: boolean): Promise<Answer | null
           id,
           settle: (a) => {
             inFlight = null;
+            stopWhenIdle();
             resolve(a);
           },
         };
@@ -102,6 +123,11 @@ export function prefetch(source: string, file: string): void {
       return { source, kept: a.kept };
     }),
   );
+}
+
+/** Whether a text this long is big: it is better analysed whole on the worker than in part here. */
+export function bigText(bytes: number): boolean {
+  return bytes >= BIG && MIN_BYTES <= BIG && !broken;
 }
 
 /** analyseSource(source, file), off this thread when the text is big. */

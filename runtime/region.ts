@@ -21,6 +21,7 @@ import { cachedLineStarts, lineIndex } from '../compiler/edits.js';
 import { type Analysed, sourceOffsets } from '../compiler/index.js';
 import { isTypeScript, toJs } from '../compiler/to-js.js';
 import { correspond } from './match.js';
+import { bigText } from './off-thread.js';
 import type { CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { exportRemoved, type Plan, planVersions } from './plan.js';
 import { seedShape, shapeOf } from './structure.js';
@@ -82,6 +83,8 @@ export function regionOf(an: Analysed, old: string, newSource: string, file: str
   const from = i0 === 0 ? 0 : starts[i0],
     to = i1 < n ? starts[i1] : old.length;
   const text = newSource.slice(from, to + newSource.length - old.length);
+  // a big region is analysed on this thread: the whole text goes to the worker instead (the full path)
+  if (bigText(text.length)) return null;
   if (NOT_ALONE.test(text) || (isTypeScript(file) && /\bconst\s+enum\b|\bnamespace\b/.test(newSource))) return null;
 
   // the region alone: JavaScript, parsed and analysed with the names the rest of the module declares

@@ -97,6 +97,11 @@ test('a big module: analysed ahead on a worker, its saves apply as they would wi
     assert.ok(Number(n) >= 14, `the instance made at start kept its count and steps by 10 now: ${answer}`);
     assert.equal(await p.ask('workers'), `workers ${hooksThreads + 1}`, 'one worker, however many saves');
     assert.ok(!p.err.some((l) => /internal error|Delete |Add /.test(l)), p.err.join('\n'));
+    // idle for 30 s, the worker is stopped (its memory goes back); the next big save starts it again
+    await p.askUntil('workers', (l) => l === `workers ${hooksThreads}`, { timeout: 60000 });
+    app.write('lib.ts', lib({ mid: 'm4', op: '+', greet: 'hello', step: 10 }));
+    await p.askUntil('?', (l) => l.startsWith(values('m4') + ':'));
+    assert.equal(await p.ask('workers'), `workers ${hooksThreads + 1}`);
   } finally {
     await p.kill();
     app.cleanup();
