@@ -9,8 +9,8 @@
 // A big module's loaded version is analysed ahead (prefetch): a while after it loads, the worker analyses
 // it and sends the result back serialised, moved, not copied (nothing is deserialised until its first save
 // needs it), so that first save costs what later ones do.
-// This file loads at start-up with the runtime: the compiler (SWC, acorn) is imported only when a text is
-// analysed here or a result is received.
+// This file loads with the first prefetch or save, before the compiler: SWC and acorn are imported only when
+// a text is analysed here or a result is received.
 import { clearTimeout, setImmediate, setTimeout } from 'node:timers'; // (not a program's fake timers)
 import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
