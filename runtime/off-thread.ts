@@ -9,8 +9,8 @@
 // A big module's loaded version is analysed ahead (prefetch): a while after it loads, the worker analyses
 // it and sends the result back serialised, moved, not copied (nothing is deserialised until its first save
 // needs it), so that first save costs what later ones do.
-// This file loads with the first prefetch or save, before the compiler: SWC and acorn are imported only when
-// a text is analysed here or a result is received.
+// This file loads with the runtime: SWC and acorn are imported only when a text is analysed here or a
+// result is received.
 import { clearTimeout, setImmediate, setTimeout } from 'node:timers'; // (not a program's fake timers)
 import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -24,6 +24,7 @@ const BIG = 64 * 1024;
 const MIN_BYTES = process.env.JURIG_OFF_THREAD === '1' ? 0 : process.env.JURIG_OFF_THREAD === '0' ? Number.POSITIVE_INFINITY : BIG;
 // what is analysed ahead, and how much of its results is kept (≈25 bytes of serialised analysis per byte)
 const PREFETCH_MAX_BYTES = 1024 * 1024;
+const PREFETCH_AFTER_MS = 1500;
 const PREFETCH_BUDGET = 64 * 1024 * 1024;
 // an idle worker is stopped (its compiler and heap are ≈60–90 MB of the process's memory) and started again
 // for the next big text
@@ -112,9 +113,16 @@ function ask(source: string, file: string, keep: boolean): Promise<Answer | null
 const prefetched = new Map<string, Promise<{ source: string; kept: Uint8Array } | null>>();
 let prefetchedBytes = 0;
 
-/** Analyse a big module's loaded text ahead of its first save, on the worker (never on this thread). */
-export function prefetch(source: string, file: string): void {
-  if (source.length < MIN_BYTES || source.length > PREFETCH_MAX_BYTES || broken || prefetched.has(file)) return;
+/** Once the program has started, analyse a big module's loaded text ahead of its first save, on the worker
+ * (never on this thread), if it is still `loaded()` (not analysed by a save or a tool meanwhile). */
+export function prefetchLater(source: string, file: string, loaded: () => boolean): void {
+  if (!bigText(source.length) || source.length > PREFETCH_MAX_BYTES) return;
+  setTimeout(() => {
+    if (loaded() && !broken && !prefetched.has(file)) prefetch(source, file);
+  }, PREFETCH_AFTER_MS).unref();
+}
+
+function prefetch(source: string, file: string): void {
   prefetched.set(
     file,
     ask(source, file, true).then((a) => {
@@ -130,19 +138,29 @@ export function bigText(bytes: number): boolean {
   return bytes >= BIG && MIN_BYTES <= BIG && !broken;
 }
 
-/** analyseSource(source, file), off this thread when the text is big. */
+// the compiler, loaded with the first text analysed (kept: on Node 20 each import() asks the hooks thread)
+let compiler: { index: typeof import('../compiler/index.js'); transfer: typeof import('../compiler/transfer.js') } | null = null;
+
+/** analyseSource(source, file), off this thread when the text is big. An analysis received from the worker
+ * is handed over a turn of the event loop later: the program answers between receiving it and planning. */
 export async function analyseOffThread(source: string, file: string): Promise<Analysed> {
-  const { analyseSource } = await import('../compiler/index.js');
-  const { dataToError, reviveAnalysed } = await import('../compiler/transfer.js');
-  const ahead = await prefetched.get(file);
-  prefetched.delete(file);
-  if (ahead) {
-    prefetchedBytes -= ahead.kept.byteLength;
-    if (ahead.source === source) {
-      try {
-        return reviveAnalysed(deserialize(ahead.kept) as Analysed);
-      } catch {
-        /* (deeper than this thread can deserialise) analysed below */
+  compiler ??= { index: await import('../compiler/index.js'), transfer: await import('../compiler/transfer.js') };
+  const { analyseSource } = compiler.index,
+    { dataToError, reviveAnalysed } = compiler.transfer;
+  const pending = prefetched.get(file);
+  if (pending) {
+    const ahead = await pending;
+    prefetched.delete(file);
+    if (ahead) {
+      prefetchedBytes -= ahead.kept.byteLength;
+      if (ahead.source === source) {
+        try {
+          const an = reviveAnalysed(deserialize(ahead.kept) as Analysed);
+          await nextTurn();
+          return an;
+        } catch {
+          /* (deeper than this thread can deserialise) analysed below */
+        }
       }
     }
   }
@@ -154,11 +172,13 @@ export async function analyseOffThread(source: string, file: string): Promise<An
     if (a.error.kind === 'RangeError' || /stack space/i.test(a.error.message)) return analyseSource(source, file);
     throw dataToError(a.error);
   }
-  return reviveAnalysed(a.an);
+  const an = reviveAnalysed(a.an);
+  await nextTurn();
+  return an;
 }
 
 /** A turn of the event loop: the program's due timers and its I/O (a request that came meanwhile) are
- * handled before the next piece of a save's work (a timer, then an immediate after the poll phase). */
-export function nextTurn(): Promise<void> {
+ * handled first (a timer, then an immediate after the poll phase). */
+function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(() => setImmediate(resolve), 0));
 }

@@ -13,7 +13,7 @@ import { codeFrame, CompileError } from '../compiler/to-js.js';
 import { type Compiled, makeCompiler } from './compile.js';
 import type { Owner } from './effects.js';
 import type { JurigEvent } from './events.js';
-import { analyseOffThread, nextTurn } from './off-thread.js';
+import { analyseOffThread } from './off-thread.js';
 import { type Correspondence, correspond, pairNestedClass } from './match.js';
 import type { Cell, CellEntry, ModuleRecord, RunningState } from './module-record.js';
 import { SaveRejected, StalePlan } from './save-rejected.js';
@@ -123,12 +123,11 @@ export function exportRemoved(file: string, name: string): JurigEvent {
   return { type: 'warn', file, line: 1, message: `export \`${name}\` was removed: modules that import it keep its last value until a restart` };
 }
 
-/** The plan for a save from the whole new text. The program's callbacks run between its analysis and its
- * planning: if another save replaced the running version meanwhile, StalePlan (the caller decides again). */
+/** The plan for a save from the whole new text. The program's callbacks can run between its analysis and
+ * its planning: if another save replaced the running version meanwhile, StalePlan (the caller decides again). */
 export async function planSave(rec: ModuleRecord, newSource: string): Promise<Plan> {
   const state = await rec.runningAsync();
   const an = await analyseSave(rec, state, newSource);
-  await nextTurn();
   if (rec.state !== state) throw new StalePlan();
   const core = planVersions(rec, state, an, newSource, correspond(state.an.info, an.info), null)!;
   const exports = exportedNames(an.info.statements);

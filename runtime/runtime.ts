@@ -10,6 +10,7 @@ import { installEffects, outsideOwners, setDisposeReporter } from './effects.js'
 import { type Cell, cellText, classHome, type EvalHook, ModuleRecord } from './module-record.js';
 import { filePath, MissingImport, Saves } from './saves.js';
 import { StalePlan } from './save-rejected.js';
+import { prefetchLater } from './off-thread.js';
 import { followLines } from './stack-shift.js';
 import { debuggerMayAttach, savedWithDebugger } from './debug-lines.js';
 import type { WatchEvents } from './watcher.js';
@@ -48,17 +49,6 @@ const FAST_PATH = !process.env.JURIG_NO_FASTPATH;
 
 const idleAnalysis = new Set<ModuleRecord>();
 
-// a big module is analysed ahead of its first save, on a worker, once the program has started
-// (runtime/off-thread.ts); the module that does it (no compiler in it) loads only then
-const PREFETCH_MIN_BYTES = 64 * 1024;
-const PREFETCH_AFTER_MS = 1500;
-function prefetchLater(rec: ModuleRecord, source: string): void {
-  if (!isMainThread || process.env.JURIG_OFF_THREAD === '0') return;
-  setTimeout(() => {
-    if (rec.status === 'loaded') import('./off-thread.js').then((m) => m.prefetch(source, rec.file)).catch(() => {});
-  }, PREFETCH_AFTER_MS).unref();
-}
-
 /**
  * The plan for a save: the fast path for an edit inside one function body, else the region path for an edit
  * within some top-level statements, else the whole file.
@@ -68,10 +58,7 @@ async function planFor(rec: ModuleRecord, text: string): Promise<Plan> {
   if (FAST_PATH) {
     const fast = fastModule ?? (fastModule = await import('./fast-path.js'));
     const region = regionModule ?? (regionModule = await import('./region.js'));
-    if (!rec.state) {
-      await rec.runningAsync(); // the first save: a big running version is analysed off this thread
-      await (await import('./off-thread.js')).nextTurn(); // and the program answers before this save is planned
-    }
+    if (!rec.state) await rec.runningAsync(); // the first save: a big running version is analysed off this thread
     const base = rec.running();
     const plan = fast.planFast(rec, text) ?? region.planRegion(rec, text);
     if (plan) {
@@ -210,7 +197,8 @@ function registerModule(meta: ImportMeta, hook: EvalHook, cells: Cell[], hash: s
     saves.seen.set(file, { mtime, text: source });
   }
   const rec = new ModuleRecord(meta.url, meta, hook, cells, hash, source);
-  if (source !== null && source.length >= PREFETCH_MIN_BYTES) prefetchLater(rec, source);
+  // a big module is analysed ahead of its first save, on the worker, unless something analysed it by then
+  if (source !== null && isMainThread) prefetchLater(source, rec.file, () => rec.status === 'loaded');
   records.set(meta.url, rec);
   byFile.set(rec.file, rec);
   byTag.set(tag, rec);
